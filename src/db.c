@@ -1,0 +1,331 @@
+/* db: see db.h. */
+#include "php.h"
+#include "zend_exceptions.h"
+#include "zend_interfaces.h"
+#include "ext/pdo/php_pdo_driver.h"
+#include "php_ebla_chat.h"
+#include "db.h"
+#include "errors.h"
+#include "fanout.h"
+
+#define EC_FETCH_NUM 3          /* PDO::FETCH_NUM */
+#define EC_STATEMENT_CACHE_MAX 512
+
+zend_result ec_db_init(ec_db *db, zval *zpdo)
+{
+	pdo_dbh_t *dbh = Z_PDO_DBH_P(zpdo);
+	const char *driver;
+
+	memset(db, 0, sizeof(*db));
+	if (!dbh->driver) {
+		zend_throw_error(NULL, "PDO object is not initialized, constructor was not called");
+		return FAILURE;
+	}
+	driver = dbh->driver->driver_name;
+	if (strcmp(driver, "mysql") == 0) {
+		db->dialect = EC_MYSQL;
+	} else if (strcmp(driver, "pgsql") == 0) {
+		db->dialect = EC_PGSQL;
+	} else if (strcmp(driver, "sqlite") == 0) {
+		db->dialect = EC_SQLITE;
+	} else {
+		return ec_bad_request("PDO driver \"%s\" is not supported: use mysql, pgsql or sqlite", driver);
+	}
+	db->pdo = Z_OBJ_P(zpdo);
+	return SUCCESS;
+}
+
+/* Calls $obj->name(args...) and leaves the result in retval. FAILURE when it threw. */
+static zend_result ec_call(zend_object *obj, const char *name, zval *retval, uint32_t argc, zval *argv)
+{
+	zend_string *method = zend_string_init(name, strlen(name), 0);
+	zend_function *fn = obj->handlers->get_method(&obj, method, NULL);
+
+	zend_string_release(method);
+	ZVAL_UNDEF(retval);
+	if (!fn) {
+		zend_throw_error(NULL, "Call to undefined method %s::%s()", ZSTR_VAL(obj->ce->name), name);
+		return FAILURE;
+	}
+	zend_call_known_instance_method(fn, obj, retval, argc, argv);
+	if (EG(exception)) {
+		zval_ptr_dtor(retval);
+		ZVAL_UNDEF(retval);
+		return FAILURE;
+	}
+	return SUCCESS;
+}
+
+/* In silent/warning error mode PDO returns false instead of throwing: raise what
+ * ERRMODE_EXCEPTION would have raised, with the same message and errorInfo. */
+static zend_result ec_throw_from_error_info(zend_object *source)
+{
+	zval info, *state, *message;
+	zend_object *ex;
+
+	if (ec_call(source, "errorInfo", &info, 0, NULL) == FAILURE) {
+		return FAILURE;
+	}
+	state = Z_TYPE(info) == IS_ARRAY ? zend_hash_index_find(Z_ARRVAL(info), 0) : NULL;
+	message = Z_TYPE(info) == IS_ARRAY ? zend_hash_index_find(Z_ARRVAL(info), 2) : NULL;
+	ex = zend_throw_exception_ex(php_pdo_get_exception(), 0, "SQLSTATE[%s]: %s",
+		state && Z_TYPE_P(state) == IS_STRING ? Z_STRVAL_P(state) : "HY000",
+		message && Z_TYPE_P(message) == IS_STRING ? Z_STRVAL_P(message) : "database error");
+	if (Z_TYPE(info) == IS_ARRAY) {
+		zend_update_property(php_pdo_get_exception(), ex, "errorInfo", sizeof("errorInfo") - 1, &info);
+	}
+	zval_ptr_dtor(&info);
+	return FAILURE;
+}
+
+static void ec_statements_reset(void)
+{
+	if (EC_G(statements)) {
+		zend_hash_destroy(EC_G(statements));
+		FREE_HASHTABLE(EC_G(statements));
+		EC_G(statements) = NULL;
+	}
+	EC_G(statements_owner) = NULL;
+}
+
+/* The prepared statement for sql on this PDO, cached for the request. The cache belongs to one
+ * PDO at a time (a statement keeps its PDO alive), so switching PDO objects drops it. */
+static zend_object *ec_prepare(ec_db *db, const char *sql, size_t sql_len)
+{
+	zval *cached, stmt, zsql;
+	zend_string *text;
+
+	if (EC_G(statements_owner) != db->pdo) {
+		ec_statements_reset();
+	}
+	if (!EC_G(statements)) {
+		ALLOC_HASHTABLE(EC_G(statements));
+		zend_hash_init(EC_G(statements), 32, NULL, ZVAL_PTR_DTOR, 0);
+		EC_G(statements_owner) = db->pdo;
+	}
+	cached = zend_hash_str_find(EC_G(statements), sql, sql_len);
+	if (cached) {
+		return Z_OBJ_P(cached);
+	}
+
+	text = zend_string_init(sql, sql_len, 0);
+	if (db->dialect != EC_MYSQL) {
+		/* Templates quote identifiers MySQL's way; the others want the SQL standard's. */
+		for (size_t i = 0; i < sql_len; i++) {
+			if (ZSTR_VAL(text)[i] == '`') {
+				ZSTR_VAL(text)[i] = '"';
+			}
+		}
+	}
+	ZVAL_STR(&zsql, text);
+	if (ec_call(db->pdo, "prepare", &stmt, 1, &zsql) == FAILURE) {
+		zval_ptr_dtor(&zsql);
+		return NULL;
+	}
+	zval_ptr_dtor(&zsql);
+	if (Z_TYPE(stmt) != IS_OBJECT) {
+		zval_ptr_dtor(&stmt);
+		ec_throw_from_error_info(db->pdo);
+		return NULL;
+	}
+	if (zend_hash_num_elements(EC_G(statements)) >= EC_STATEMENT_CACHE_MAX) {
+		zend_hash_clean(EC_G(statements));
+	}
+	zend_hash_str_add_new(EC_G(statements), sql, sql_len, &stmt);
+	return Z_OBJ(stmt);
+}
+
+zend_result ec_db_run(ec_db *db, const char *sql, size_t sql_len, zval *params, uint32_t n,
+	zval *rows, zend_long *affected)
+{
+	zend_object *stmt = ec_prepare(db, sql, sql_len);
+	zval args, result;
+	zend_result status = SUCCESS;
+
+	if (!stmt) {
+		return FAILURE;
+	}
+	GC_ADDREF(stmt); /* the cache may be reset by a nested call before we are done */
+	array_init_size(&args, n);
+	for (uint32_t i = 0; i < n; i++) {
+		Z_TRY_ADDREF(params[i]);
+		add_next_index_zval(&args, &params[i]);
+	}
+	if (ec_call(stmt, "execute", &result, 1, &args) == FAILURE) {
+		status = FAILURE;
+	} else if (Z_TYPE(result) == IS_FALSE) {
+		status = ec_throw_from_error_info(stmt);
+	}
+	zval_ptr_dtor(&args);
+	zval_ptr_dtor(&result);
+
+	if (status == SUCCESS && rows) {
+		zval mode;
+		ZVAL_LONG(&mode, EC_FETCH_NUM);
+		if (ec_call(stmt, "fetchAll", rows, 1, &mode) == FAILURE) {
+			status = FAILURE;
+		} else if (Z_TYPE_P(rows) != IS_ARRAY) {
+			zval_ptr_dtor(rows);
+			ZVAL_UNDEF(rows);
+			status = ec_throw_from_error_info(stmt);
+		}
+	}
+	if (status == SUCCESS && affected) {
+		if (ec_call(stmt, "rowCount", &result, 0, NULL) == FAILURE) {
+			status = FAILURE;
+		} else {
+			*affected = Z_TYPE(result) == IS_LONG ? Z_LVAL(result) : 0;
+		}
+	}
+	if (status == SUCCESS && !rows) {
+		/* Free the result set now so the statement can run again (MySQL unbuffered mode). */
+		if (ec_call(stmt, "closeCursor", &result, 0, NULL) == FAILURE) {
+			status = FAILURE;
+		}
+		zval_ptr_dtor(&result);
+	}
+	OBJ_RELEASE(stmt);
+	return status;
+}
+
+zend_result ec_db_last_insert_id(ec_db *db, zend_long *out)
+{
+	zval result;
+
+	if (ec_call(db->pdo, "lastInsertId", &result, 0, NULL) == FAILURE) {
+		return FAILURE;
+	}
+	if (Z_TYPE(result) != IS_STRING) {
+		zval_ptr_dtor(&result);
+		return ec_throw_from_error_info(db->pdo);
+	}
+	*out = ZEND_STRTOL(Z_STRVAL(result), NULL, 10);
+	zval_ptr_dtor(&result);
+	return SUCCESS;
+}
+
+/* Runs a method that returns bool (beginTransaction, commit, ...). */
+static zend_result ec_call_bool(ec_db *db, const char *method)
+{
+	zval result;
+
+	if (ec_call(db->pdo, method, &result, 0, NULL) == FAILURE) {
+		return FAILURE;
+	}
+	if (Z_TYPE(result) == IS_FALSE) {
+		return ec_throw_from_error_info(db->pdo);
+	}
+	zval_ptr_dtor(&result);
+	return SUCCESS;
+}
+
+zend_result ec_tx_begin(ec_db *db)
+{
+	zval in_tx;
+
+	ZEND_ASSERT(db->tx_depth == 0);
+	if (ec_call(db->pdo, "inTransaction", &in_tx, 0, NULL) == FAILURE) {
+		return FAILURE;
+	}
+	db->tx_own = Z_TYPE(in_tx) != IS_TRUE;
+	if (db->tx_own) {
+		if (ec_call_bool(db, "beginTransaction") == FAILURE) {
+			return FAILURE;
+		}
+	} else if (ec_db_exec(db, "SAVEPOINT ebla_chat", NULL, 0, NULL) == FAILURE) {
+		return FAILURE;
+	}
+	db->tx_depth = 1;
+	return SUCCESS;
+}
+
+zend_result ec_tx_commit(ec_db *db, ec_events *events)
+{
+	ZEND_ASSERT(db->tx_depth == 1);
+	if (db->tx_own) {
+		if (ec_call_bool(db, "commit") == FAILURE) {
+			ec_tx_abort(db);
+			return FAILURE;
+		}
+		db->tx_depth = 0;
+		if (events) {
+			ec_fanout_publish(events);
+		}
+		return SUCCESS;
+	}
+	if (ec_db_exec(db, "RELEASE SAVEPOINT ebla_chat", NULL, 0, NULL) == FAILURE) {
+		ec_tx_abort(db);
+		return FAILURE;
+	}
+	db->tx_depth = 0;
+	if (events) {
+		ec_fanout_defer(db->pdo, events);
+	}
+	return SUCCESS;
+}
+
+void ec_tx_abort(ec_db *db)
+{
+	zend_object *pending = EG(exception);
+	zval result;
+
+	if (db->tx_depth == 0) {
+		return;
+	}
+	db->tx_depth = 0;
+	/* Methods cannot run while an exception is pending: set it aside, and drop anything the
+	 * rollback itself throws, so the caller sees the original error unchanged. */
+	EG(exception) = NULL;
+	if (db->tx_own) {
+		if (ec_call(db->pdo, "rollBack", &result, 0, NULL) == SUCCESS) {
+			zval_ptr_dtor(&result);
+		}
+	} else {
+		if (ec_db_exec(db, "ROLLBACK TO SAVEPOINT ebla_chat", NULL, 0, NULL) == SUCCESS) {
+			ec_db_exec(db, "RELEASE SAVEPOINT ebla_chat", NULL, 0, NULL);
+		}
+	}
+	if (EG(exception)) {
+		zend_clear_exception();
+	}
+	EG(exception) = pending;
+}
+
+zend_string *ec_val_str(zval *v)
+{
+	if (!v || Z_TYPE_P(v) == IS_NULL) {
+		return NULL;
+	}
+	if (Z_TYPE_P(v) == IS_STRING) {
+		return zend_string_copy(Z_STR_P(v));
+	}
+	return zval_get_string(v);
+}
+
+zend_long ec_val_long(zval *v)
+{
+	return v ? zval_get_long(v) : 0;
+}
+
+bool ec_val_bool(zval *v)
+{
+	/* PostgreSQL returns real booleans, MySQL/SQLite 0/1 as int or string. */
+	return v && zend_is_true(v);
+}
+
+void ec_sql_placeholders(smart_str *sql, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		smart_str_appends(sql, i ? ", ?" : "?");
+	}
+}
+
+const char *ec_sql_for_update(const ec_db *db)
+{
+	return db->dialect == EC_SQLITE ? "" : " FOR UPDATE";
+}
+
+void ec_db_request_shutdown(void)
+{
+	ec_statements_reset();
+}

@@ -1,0 +1,60 @@
+/* db: the caller's PDO seen from C. Runs statements through PDO's public methods (so every
+ * driver, error mode and attribute the caller chose keeps working), caches prepared statements
+ * for the request, rewrites identifier quoting per SQL dialect, and owns the transaction rules
+ * of SPEC §4: begin our own transaction, or join the caller's inside a savepoint; roll back what
+ * we began on any failure and let the caller's PDOException pass through unchanged. */
+#ifndef EC_DB_H
+#define EC_DB_H
+
+#include "php.h"
+#include "zend_smart_str.h"
+
+typedef enum { EC_MYSQL, EC_PGSQL, EC_SQLITE } ec_dialect;
+
+typedef struct ec_events ec_events;
+
+typedef struct {
+	zend_object *pdo;     /* borrowed from the caller */
+	ec_dialect dialect;
+	int tx_depth;         /* 0: none of ours; 1: inside ec_tx_begin */
+	bool tx_own;          /* we began it (else: joined the caller's, in a savepoint) */
+} ec_db;
+
+/* Binds db to a PDO object; FAILURE (exception) for an unsupported driver. */
+zend_result ec_db_init(ec_db *db, zval *zpdo);
+
+/* Runs `sql` (identifiers in `backticks`, `?` placeholders) with n params.
+ * rows (optional): receives fetchAll(PDO::FETCH_NUM), a packed array of packed rows.
+ * affected (optional): receives rowCount(). FAILURE leaves an exception (a PDOException from
+ * the caller's PDO; one is built from errorInfo() when the error mode is silent or warning). */
+zend_result ec_db_run(ec_db *db, const char *sql, size_t sql_len, zval *params, uint32_t n,
+	zval *rows, zend_long *affected);
+
+/* Convenience for a NUL-terminated sql. */
+#define ec_db_query(db, sql, params, n, rows) ec_db_run((db), (sql), strlen(sql), (params), (n), (rows), NULL)
+#define ec_db_exec(db, sql, params, n, affected) ec_db_run((db), (sql), strlen(sql), (params), (n), NULL, (affected))
+
+/* The AUTO_INCREMENT / rowid value of the last insert (MySQL, SQLite). */
+zend_result ec_db_last_insert_id(ec_db *db, zend_long *out);
+
+/* Transactions. begin: our own, or a savepoint inside the caller's. commit: publishes `events`
+ * (may be NULL) after our own commit, or hands them to fanout to wait for the caller's
+ * PDO::commit(). abort: rolls back what we began, keeping the pending exception as it is. */
+zend_result ec_tx_begin(ec_db *db);
+zend_result ec_tx_commit(ec_db *db, ec_events *events);
+void ec_tx_abort(ec_db *db);
+
+/* Row helpers for fetched values, whatever type the driver returned. */
+zend_string *ec_val_str(zval *v);          /* new reference, NULL for SQL NULL */
+zend_long ec_val_long(zval *v);
+bool ec_val_bool(zval *v);
+#define EC_COL(row, i) zend_hash_index_find(Z_ARRVAL_P(row), (i))
+
+/* Appends "?, ?, ?" (n placeholders) to an SQL buffer. */
+void ec_sql_placeholders(smart_str *sql, uint32_t n);
+/* The dialect's row-lock suffix for a SELECT (" FOR UPDATE", or "" on SQLite which locks the file). */
+const char *ec_sql_for_update(const ec_db *db);
+
+void ec_db_request_shutdown(void);
+
+#endif

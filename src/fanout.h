@@ -1,0 +1,41 @@
+/* fanout: real-time events to Redis pub/sub (SPEC §3 "Real-time").
+ * A write collects its events in an ec_events batch while its transaction runs, then db.c hands
+ * the batch over: ec_fanout_publish() right after our own COMMIT, or ec_fanout_defer() when we
+ * joined the caller's transaction (published when the caller's PDO::commit() succeeds, dropped on
+ * rollBack()). Publishing never throws: failures are counted (ebla_chat_fanout_status()). */
+#ifndef EC_FANOUT_H
+#define EC_FANOUT_H
+
+#include "php.h"
+#include "zend_smart_str.h"
+
+struct ec_events {
+	smart_str buf;        /* payload JSON texts, back to back */
+	uint32_t count;
+	uint32_t capacity;
+	struct ec_event {
+		uint32_t payload_off, payload_len;
+		zend_string *user_id; /* recipient, or NULL for a topic broadcast (streamUpdate.*) */
+		zend_string *topic;
+	} *items;
+};
+typedef struct ec_events ec_events;
+
+/* True when ebla_chat.redis_url is set: writers skip building events otherwise. */
+bool ec_fanout_enabled(void);
+
+void ec_events_init(ec_events *ev);
+/* Adds one event: payload = {<fields>, "userId": user_id, "topicId": topic} where `fields` is
+ * the JSON text of the event's own members without braces (may be empty). user_id may be NULL. */
+void ec_events_add(ec_events *ev, zend_string *topic, zend_string *user_id, const char *fields, size_t fields_len);
+void ec_events_free(ec_events *ev);
+
+/* Takes ownership of ev's contents (ev is left empty). */
+void ec_fanout_publish(ec_events *ev);
+void ec_fanout_defer(zend_object *pdo, ec_events *ev);
+
+void ec_fanout_minit(void);
+void ec_fanout_rshutdown(void);
+void ec_fanout_minfo(void);
+
+#endif

@@ -1,0 +1,24 @@
+/* options: the `$options` arrays of the API. Unknown keys and values of the wrong kind are a
+ * BadRequest naming the key; numbers may come as numeric strings (HTTP parameters do). */
+#ifndef EC_OPTIONS_H
+#define EC_OPTIONS_H
+
+#include "php.h"
+
+/* allowed: NULL-terminated list of key names. */
+zend_result ec_options_check(HashTable *opts, const char *const *allowed);
+zend_result ec_option_long(HashTable *opts, const char *key, zend_long def, zend_long min, zend_long max, zend_long *out);
+zend_result ec_option_bool(HashTable *opts, const char *key, bool def, bool *out);
+/* *out = borrowed string, or NULL when absent or null. */
+zend_result ec_option_string(HashTable *opts, const char *key, zend_string **out);
+/* Like ec_option_string, and the value must be a valid id. */
+zend_result ec_option_id(HashTable *opts, const char *key, zend_string **out);
+/* *out = borrowed array, or NULL when absent. */
+zend_result ec_option_array(HashTable *opts, const char *key, HashTable **out);
+
+/* Copies a PHP list of ids into a fresh array of zend_string* (validated, duplicates dropped).
+ * *out is emalloc'ed (free with ec_ids_free). */
+zend_result ec_id_list(HashTable *list, const char *what, zend_string ***out, uint32_t *count);
+void ec_ids_free(zend_string **ids, uint32_t count);
+
+#endif

@@ -1,0 +1,109 @@
+/* This is a generated file, edit the .stub.php file instead.
+ * Stub hash: eae6a9c6caf29aeff4f2d0aa4f471a44a303e53f */
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_version, 0, 0, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_ebla_chat_generate_id arginfo_ebla_chat_version
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_schema, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, flags, IS_LONG, 0, "0")
+ZEND_END_ARG_INFO()
+
+
+ZEND_FUNCTION(ebla_chat_version);
+ZEND_FUNCTION(ebla_chat_generate_id);
+ZEND_FUNCTION(ebla_chat_schema);
+
+
+static const zend_function_entry ext_functions[] = {
+	ZEND_FE(ebla_chat_version, arginfo_ebla_chat_version)
+	ZEND_FE(ebla_chat_generate_id, arginfo_ebla_chat_generate_id)
+	ZEND_FE(ebla_chat_schema, arginfo_ebla_chat_schema)
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_EblaChat_Exception_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_EblaChat_NotFoundException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_EblaChat_ForbiddenException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_EblaChat_BadRequestException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_EblaChat_ConnectionException_methods[] = {
+	ZEND_FE_END
+};
+
+static void register_ebla_chat_symbols(int module_number)
+{
+	REGISTER_LONG_CONSTANT("EBLA_CHAT_SCHEMA_CORE", EC_SCHEMA_CORE, CONST_PERSISTENT);
+}
+
+static zend_class_entry *register_class_EblaChat_Exception(void)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "EblaChat", "Exception", class_EblaChat_Exception_methods);
+	class_entry = zend_register_internal_interface(&ce);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_EblaChat_NotFoundException(zend_class_entry *class_entry_RuntimeException, zend_class_entry *class_entry_EblaChat_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "EblaChat", "NotFoundException", class_EblaChat_NotFoundException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_RuntimeException);
+	zend_class_implements(class_entry, 1, class_entry_EblaChat_Exception);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_EblaChat_ForbiddenException(zend_class_entry *class_entry_RuntimeException, zend_class_entry *class_entry_EblaChat_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "EblaChat", "ForbiddenException", class_EblaChat_ForbiddenException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_RuntimeException);
+	zend_class_implements(class_entry, 1, class_entry_EblaChat_Exception);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_EblaChat_BadRequestException(zend_class_entry *class_entry_InvalidArgumentException, zend_class_entry *class_entry_EblaChat_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "EblaChat", "BadRequestException", class_EblaChat_BadRequestException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_InvalidArgumentException);
+	zend_class_implements(class_entry, 1, class_entry_EblaChat_Exception);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_EblaChat_ConnectionException(zend_class_entry *class_entry_RuntimeException, zend_class_entry *class_entry_EblaChat_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "EblaChat", "ConnectionException", class_EblaChat_ConnectionException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_RuntimeException);
+	zend_class_implements(class_entry, 1, class_entry_EblaChat_Exception);
+
+	return class_entry;
+}

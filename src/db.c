@@ -233,7 +233,14 @@ zend_result ec_tx_begin(ec_db *db)
 		return FAILURE;
 	}
 	db->tx_own = Z_TYPE(in_tx) != IS_TRUE;
-	if (db->tx_own) {
+	if (db->tx_own && db->dialect == EC_SQLITE) {
+		/* A deferred BEGIN that reads and then writes fails at once with "database is locked"
+		 * when another process writes meanwhile; IMMEDIATE takes the write lock up front, so
+		 * concurrent writers wait (busy_timeout) instead of failing. */
+		if (ec_db_exec(db, "BEGIN IMMEDIATE", NULL, 0, NULL) == FAILURE) {
+			return FAILURE;
+		}
+	} else if (db->tx_own) {
 		if (ec_call_bool(db, "beginTransaction") == FAILURE) {
 			return FAILURE;
 		}
@@ -248,7 +255,7 @@ zend_result ec_tx_commit(ec_db *db, ec_events *events)
 {
 	ZEND_ASSERT(db->tx_depth == 1);
 	if (db->tx_own) {
-		if (ec_call_bool(db, "commit") == FAILURE) {
+		if ((db->dialect == EC_SQLITE ? ec_db_exec(db, "COMMIT", NULL, 0, NULL) : ec_call_bool(db, "commit")) == FAILURE) {
 			ec_tx_abort(db);
 			return FAILURE;
 		}
@@ -281,7 +288,9 @@ void ec_tx_abort(ec_db *db)
 	/* Methods cannot run while an exception is pending: set it aside, and drop anything the
 	 * rollback itself throws, so the caller sees the original error unchanged. */
 	EG(exception) = NULL;
-	if (db->tx_own) {
+	if (db->tx_own && db->dialect == EC_SQLITE) {
+		ec_db_exec(db, "ROLLBACK", NULL, 0, NULL);
+	} else if (db->tx_own) {
 		if (ec_call(db->pdo, "rollBack", &result, 0, NULL) == SUCCESS) {
 			zval_ptr_dtor(&result);
 		}

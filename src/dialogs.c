@@ -516,7 +516,7 @@ static zend_result ec_dialog_create(ec_db *db, const ec_actor *actor, bool direc
 	zval params[10], rows, *row;
 	bool created = true;
 	zend_result status;
-	char sql[512];
+	char sql[512], insert_sql[512];
 
 	if (direct) {
 		key = ec_direct_key(actor->id, others[0], parent_type, parent_id);
@@ -532,22 +532,41 @@ static zend_result ec_dialog_create(ec_db *db, const ec_actor *actor, bool direc
 	ZVAL_STR(&params[8], actor->id);
 	/* Two processes may open the same direct dialog at once: the unique direct_key lets exactly
 	 * one INSERT win, the other one does nothing and reads the winner's row below. */
-	snprintf(sql, sizeof(sql),
+	snprintf(insert_sql, sizeof(insert_sql),
 		"INSERT INTO dialog (id, name, `type`, direct_key, parent_id, parent_type, created_at, modified_at, "
 		"created_by_id, deleted, last_message_number, message_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, 0, 0)%s",
 		!direct ? "" : db->dialect == EC_MYSQL ? " ON DUPLICATE KEY UPDATE id = id" : " ON CONFLICT (direct_key) DO NOTHING");
-	status = ec_db_exec(db, sql, params, 9, NULL);
-	zval_ptr_dtor(&params[2]);
-	zend_string_release(now);
+	status = ec_db_exec(db, insert_sql, params, 9, NULL);
 
 	if (status == SUCCESS && direct) {
-		snprintf(sql, sizeof(sql), "SELECT id FROM dialog WHERE direct_key = ? AND deleted = FALSE%s", ec_sql_for_update(db));
+		snprintf(sql, sizeof(sql), "SELECT id, deleted FROM dialog WHERE direct_key = ?%s", ec_sql_for_update(db));
 		ZVAL_STR(&params[0], key);
 		status = ec_db_query(db, sql, params, 1, &rows);
+		row = status == SUCCESS ? zend_hash_index_find(Z_ARRVAL(rows), 0) : NULL;
+		if (row && ec_val_bool(EC_COL(row, 1))) {
+			/* The pair's dialog was deleted (EspoCRM's UI soft-deletes records): it keeps its
+			 * key in the unique index, so free the key and open a new dialog. */
+			zval again[1];
+			ZVAL_COPY(&again[0], EC_COL(row, 0));
+			zval_ptr_dtor(&rows);
+			row = NULL;
+			status = ec_db_exec(db, "UPDATE dialog SET direct_key = NULL WHERE id = ? AND deleted = TRUE", again, 1, NULL);
+			zval_ptr_dtor(&again[0]);
+			if (status == SUCCESS) {
+				ZVAL_STR(&params[0], new_id);
+				ZVAL_STR(&params[3], key);
+				status = ec_db_exec(db, insert_sql, params, 9, NULL);
+			}
+			if (status == SUCCESS) {
+				ZVAL_STR(&params[0], key);
+				snprintf(sql, sizeof(sql), "SELECT id, deleted FROM dialog WHERE direct_key = ?%s", ec_sql_for_update(db));
+				status = ec_db_query(db, sql, params, 1, &rows);
+				row = status == SUCCESS ? zend_hash_index_find(Z_ARRVAL(rows), 0) : NULL;
+			}
+		}
 		if (status == SUCCESS) {
-			row = zend_hash_index_find(Z_ARRVAL(rows), 0);
 			if (!row) {
-				status = ec_not_found("Dialog %s was removed while it was being opened", ZSTR_VAL(key));
+				status = ec_not_found("The direct dialog was removed while it was being opened");
 			} else if (!zend_string_equals(Z_STR_P(EC_COL(row, 0)), new_id)) {
 				zend_string_release(new_id);
 				new_id = zend_string_copy(Z_STR_P(EC_COL(row, 0)));
@@ -556,6 +575,8 @@ static zend_result ec_dialog_create(ec_db *db, const ec_actor *actor, bool direc
 			zval_ptr_dtor(&rows);
 		}
 	}
+	zval_ptr_dtor(&params[2]);
+	zend_string_release(now);
 	if (key) {
 		zend_string_release(key);
 	}

@@ -393,6 +393,55 @@ static zend_result ec_attachments_link(ec_db *db, zend_string *note_id, zend_str
 
 /* ---- writing ---- */
 
+/* mention_count += delta for the given members who have not read message `number` yet (the
+ * counter is "unread messages that mention me"). One statement. */
+static zend_result ec_mentions_adjust(ec_db *db, zend_string *dialog_id, zend_long number, HashTable *user_ids, int delta)
+{
+	uint32_t n = zend_hash_num_elements(user_ids), i = 2;
+	zval *params, *id;
+	smart_str sql = {0};
+	zend_result status;
+
+	if (n == 0) {
+		return SUCCESS;
+	}
+	params = safe_emalloc(n + 2, sizeof(zval), 0);
+	ZVAL_STR(&params[0], dialog_id);
+	ZVAL_LONG(&params[1], number);
+	ZEND_HASH_FOREACH_VAL(user_ids, id) {
+		ZVAL_COPY_VALUE(&params[i++], id);
+	} ZEND_HASH_FOREACH_END();
+	smart_str_appends(&sql, delta > 0
+		? "UPDATE dialog_user SET mention_count = mention_count + 1 WHERE dialog_id = ? AND deleted = FALSE AND last_read_number < ? AND user_id IN ("
+		: "UPDATE dialog_user SET mention_count = mention_count - 1 WHERE dialog_id = ? AND deleted = FALSE AND last_read_number < ? AND mention_count > 0 AND user_id IN (");
+	ec_sql_placeholders(&sql, n);
+	smart_str_appendc(&sql, ')');
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, i, NULL, NULL);
+	smart_str_free(&sql);
+	efree(params);
+	return status;
+}
+
+/* The ids in list `a` that are not in list `b`, as a new list. */
+static void ec_ids_minus(zval *a, zval *b, zval *out)
+{
+	zval *x, *y;
+
+	array_init(out);
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(a), x) {
+		bool found = false;
+		ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(b), y) {
+			if (zend_string_equals(Z_STR_P(x), Z_STR_P(y))) {
+				found = true;
+				break;
+			}
+		} ZEND_HASH_FOREACH_END();
+		if (!found) {
+			add_next_index_str(out, zend_string_copy(Z_STR_P(x)));
+		}
+	} ZEND_HASH_FOREACH_END();
+}
+
 /* INSERTs the note and returns its AUTO_INCREMENT number. */
 static zend_result ec_note_insert(ec_db *db, zend_string *id, zend_string *dialog_id, zend_string *author, zend_string *text,
 	zend_string *data, zend_string *now, zend_long *number)
@@ -513,24 +562,8 @@ ZEND_FUNCTION(ebla_chat_post)
 			"mention_count = 0 WHERE id = ?", params, 4, NULL) == FAILURE) {
 		goto abort;
 	}
-	if (zend_hash_num_elements(Z_ARRVAL(mention_ids))) {
-		uint32_t n = zend_hash_num_elements(Z_ARRVAL(mention_ids)), i = 1;
-		zval *p = safe_emalloc(n + 1, sizeof(zval), 0), *id;
-		smart_str sql = {0};
-		zend_result status;
-		ZVAL_STR(&p[0], d.id);
-		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(mention_ids), id) {
-			ZVAL_COPY_VALUE(&p[i++], id);
-		} ZEND_HASH_FOREACH_END();
-		smart_str_appends(&sql, "UPDATE dialog_user SET mention_count = mention_count + 1 WHERE dialog_id = ? AND deleted = FALSE AND user_id IN (");
-		ec_sql_placeholders(&sql, n);
-		smart_str_appendc(&sql, ')');
-		status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), p, n + 1, NULL, NULL);
-		smart_str_free(&sql);
-		efree(p);
-		if (status == FAILURE) {
-			goto abort;
-		}
+	if (ec_mentions_adjust(&db, d.id, number, Z_ARRVAL(mention_ids), +1) == FAILURE) {
+		goto abort;
 	}
 	if (ec_fanout_enabled()) {
 		smart_str common = {0};
@@ -741,7 +774,26 @@ ZEND_FUNCTION(ebla_chat_message_edit)
 		|| ec_mentions_build(&db, d.id, actor, text, &mentions, &ids) == FAILURE) {
 		goto abort;
 	}
-	/* Mentions added by an edit are recorded in data but not counted again (see docs/design.md). */
+	/* The mention counters follow the edit: newly mentioned members who have not read the
+	 * message gain one, members no longer mentioned lose it. */
+	{
+		zval old, added, removed;
+		zend_result status;
+		array_init(&old);
+		ec_message_data(EC_COL(&note, 3), &old);
+		ec_ids_minus(&ids, zend_hash_str_find(Z_ARRVAL(old), "mentions", sizeof("mentions") - 1), &added);
+		ec_ids_minus(zend_hash_str_find(Z_ARRVAL(old), "mentions", sizeof("mentions") - 1), &ids, &removed);
+		status = ec_mentions_adjust(&db, d.id, ec_val_long(EC_COL(&note, 2)), Z_ARRVAL(added), +1);
+		if (status == SUCCESS) {
+			status = ec_mentions_adjust(&db, d.id, ec_val_long(EC_COL(&note, 2)), Z_ARRVAL(removed), -1);
+		}
+		zval_ptr_dtor(&old);
+		zval_ptr_dtor(&added);
+		zval_ptr_dtor(&removed);
+		if (status == FAILURE) {
+			goto abort;
+		}
+	}
 	now = ec_now_utc();
 	data = ec_note_data(&mentions, voice);
 	ZVAL_STR(&params[0], text);
@@ -777,7 +829,7 @@ done:
 
 ZEND_FUNCTION(ebla_chat_message_delete)
 {
-	zval *zpdo, note, params[4], ids, probe, *id;
+	zval *zpdo, note, params[4], probe;
 	zend_string *actor_id, *note_id, *dialog_id, *author = NULL, *now = NULL;
 	const ec_actor *actor;
 	zend_long number, affected = 0;
@@ -843,27 +895,8 @@ ZEND_FUNCTION(ebla_chat_message_delete)
 	/* Mentions of it that were still unread are gone with it. */
 	array_init(&probe);
 	ec_message_data(EC_COL(&note, 3), &probe);
-	ids = *zend_hash_str_find(Z_ARRVAL(probe), "mentions", sizeof("mentions") - 1);
-	if (zend_hash_num_elements(Z_ARRVAL(ids))) {
-		uint32_t n = zend_hash_num_elements(Z_ARRVAL(ids)), i = 2;
-		zval *p = safe_emalloc(n + 2, sizeof(zval), 0);
-		smart_str sql = {0};
-		zend_result status;
-		ZVAL_STR(&p[0], d.id);
-		ZVAL_LONG(&p[1], number);
-		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(ids), id) {
-			ZVAL_COPY_VALUE(&p[i++], id);
-		} ZEND_HASH_FOREACH_END();
-		smart_str_appends(&sql, "UPDATE dialog_user SET mention_count = mention_count - 1 WHERE dialog_id = ? AND deleted = FALSE "
-			"AND last_read_number < ? AND mention_count > 0 AND user_id IN (");
-		ec_sql_placeholders(&sql, n);
-		smart_str_appendc(&sql, ')');
-		status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), p, n + 2, NULL, NULL);
-		smart_str_free(&sql);
-		efree(p);
-		if (status == FAILURE) {
-			goto abort;
-		}
+	if (ec_mentions_adjust(&db, d.id, number, Z_ARRVAL_P(zend_hash_str_find(Z_ARRVAL(probe), "mentions", sizeof("mentions") - 1)), -1) == FAILURE) {
+		goto abort;
 	}
 	/* The dialog's last message is now the newest live one (or none). */
 	{

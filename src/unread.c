@@ -152,8 +152,15 @@ static zend_result ec_mark_read(ec_db *db, const ec_actor *actor, zend_string *d
 	}
 	up = up_to < 0 || up_to > d.last_message_number ? d.last_message_number : up_to;
 	if (up <= d.last_read_number) {
-		/* Reading never goes backwards. */
+		/* Reading never goes backwards; it only drops mentions of messages that are gone. */
 		*unread = d.message_count - d.read_count;
+		if (d.mention_count > *unread) {
+			ZVAL_LONG(&params[0], *unread);
+			ZVAL_LONG(&params[1], d.membership_id);
+			if (ec_db_exec(db, "UPDATE dialog_user SET mention_count = ? WHERE id = ?", params, 2, NULL) == FAILURE) {
+				goto abort;
+			}
+		}
 		ec_dialog_free(&d);
 		return ec_tx_commit(db, NULL);
 	}

@@ -16,7 +16,7 @@ echo "ordered: ", var_export($sorted === $ids, true), ", unique: ", var_export(c
 echo "time prefix = now: ", var_export(abs(hexdec(substr($ids[0], 0, 8)) - time()) <= 2, true), "\n";
 echo "like uniqid(): ", var_export(strlen(uniqid()) + 4 === strlen($ids[0]), true), "\n";
 
-$outs = ec_race(4, 'time_sleep_until(json_decode($argv[1], true)["startAt"]); for ($i = 0; $i < 5000; $i++) echo ebla_chat_generate_id(), "\n";', []);
+$outs = ec_race(4, 'ec_start(json_decode($argv[1], true)); for ($i = 0; $i < 5000; $i++) echo ebla_chat_generate_id(), "\n";', []);
 $all = array_merge(...array_map(fn($o) => array_filter(explode("\n", $o)), $outs));
 echo "4 processes at once: ", count($all), " ids, ", count(array_unique($all)), " unique\n";
 

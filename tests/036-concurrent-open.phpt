@@ -18,7 +18,7 @@ foreach (ec_backends() as $backend) {
         $a = json_decode($argv[1], true);
         $pdo = new PDO($a['dsn'], $a['user'], $a['pass'], [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]);
         if (str_starts_with($a['dsn'], 'sqlite:')) { $pdo->exec('PRAGMA busy_timeout = 10000'); }
-        time_sleep_until($a['startAt']);
+        ec_start($a);
         // Half of them open it from each side, half with a parent record.
         $me = $a['worker'] % 2 ? $a['anna'] : $a['bob'];
         $other = $a['worker'] % 2 ? $a['bob'] : $a['anna'];

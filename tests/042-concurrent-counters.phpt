@@ -25,7 +25,7 @@ foreach (ec_backends() as $backend) {
         mt_srand($a['worker']);
         $me = $a['users'][$a['worker']];
         $mine = [];
-        time_sleep_until($a['startAt']);
+        ec_start($a);
         $errors = 0;
         for ($i = 0; $i < $a['rounds']; $i++) {
             $retry = 0;

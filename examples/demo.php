@@ -167,7 +167,7 @@ foreach ($tries as $what => $try) {
         $try();
         echo "  $what: allowed?!\n";
     } catch (ForbiddenException | BadRequestException $e) {
-        $message = preg_replace('/\b[0-9a-f]{17}\b/', '<id>', $e->getMessage());   // ids differ per run
+        $message = preg_replace('/\b([0-9a-f]{17}|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})\b/', '<id>', $e->getMessage()); // ids differ per run
         printf("  %s: %s: %s\n", $what, substr(strrchr(get_class($e), '\\'), 1), $message);
     }
 }

@@ -570,20 +570,55 @@ done:
 	if (data) zend_string_release(data);
 }
 
+zend_result ec_messages_history(ec_db *db, const ec_actor *actor, zend_string *dialog_id, zend_long limit,
+	zend_long before, zend_long after, zval *out)
+{
+	zval params[3], rows;
+	smart_str sql = {0};
+	uint32_t n = 1;
+	ec_dialog d;
+	zend_result status;
+
+	if (ec_dialog_load(db, actor, dialog_id, EC_READ, &d) == FAILURE) {
+		return FAILURE;
+	}
+	ZVAL_STR(&params[0], d.id);
+	smart_str_appends(&sql, "SELECT " EC_NOTE_COLUMNS " " EC_NOTE_FROM
+		"WHERE n.parent_id = ? AND n.parent_type = 'Dialog' AND n.`type` = 'Post' AND n.deleted = FALSE");
+	if (before) {
+		smart_str_appends(&sql, " AND n.`number` < ?");
+		ZVAL_LONG(&params[n++], before);
+	}
+	if (after) {
+		smart_str_appends(&sql, " AND n.`number` > ?");
+		ZVAL_LONG(&params[n++], after);
+	}
+	smart_str_append_printf(&sql, " ORDER BY n.`number` DESC LIMIT " ZEND_LONG_FMT, limit);
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
+	smart_str_free(&sql);
+	if (status == SUCCESS) {
+		array_init(out);
+		status = ec_messages_render(db, &rows, out);
+		zval_ptr_dtor(&rows);
+		if (status == FAILURE) {
+			zval_ptr_dtor(out);
+			ZVAL_UNDEF(out);
+		}
+	}
+	ec_dialog_free(&d);
+	return status;
+}
+
 static const char *const ec_history_options[] = {"limit", "before", "after", NULL};
 
 ZEND_FUNCTION(ebla_chat_messages)
 {
-	zval *zpdo, params[3], rows;
+	zval *zpdo;
 	zend_string *actor_id, *dialog_id;
 	HashTable *opts = NULL;
 	zend_long limit, before, after;
 	const ec_actor *actor;
-	smart_str sql = {0};
-	uint32_t n = 1;
-	ec_dialog d;
 	ec_db db;
-	zend_result status;
 
 	ZEND_PARSE_PARAMETERS_START(3, 4)
 		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
@@ -599,30 +634,7 @@ ZEND_FUNCTION(ebla_chat_messages)
 		|| ec_option_long(opts, "after", 0, 0, ZEND_LONG_MAX, &after) == FAILURE
 		|| ec_db_init(&db, zpdo) == FAILURE
 		|| !(actor = ec_acl_actor(&db, actor_id, NULL))
-		|| ec_dialog_load(&db, actor, dialog_id, EC_READ, &d) == FAILURE) {
-		RETURN_THROWS();
-	}
-	ZVAL_STR(&params[0], d.id);
-	smart_str_appends(&sql, "SELECT " EC_NOTE_COLUMNS " " EC_NOTE_FROM
-		"WHERE n.parent_id = ? AND n.parent_type = 'Dialog' AND n.`type` = 'Post' AND n.deleted = FALSE");
-	if (before) {
-		smart_str_appends(&sql, " AND n.`number` < ?");
-		ZVAL_LONG(&params[n++], before);
-	}
-	if (after) {
-		smart_str_appends(&sql, " AND n.`number` > ?");
-		ZVAL_LONG(&params[n++], after);
-	}
-	smart_str_append_printf(&sql, " ORDER BY n.`number` DESC LIMIT " ZEND_LONG_FMT, limit);
-	status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
-	smart_str_free(&sql);
-	if (status == SUCCESS) {
-		array_init(return_value);
-		status = ec_messages_render(&db, &rows, return_value);
-		zval_ptr_dtor(&rows);
-	}
-	ec_dialog_free(&d);
-	if (status == FAILURE) {
+		|| ec_messages_history(&db, actor, dialog_id, limit, before, after, return_value) == FAILURE) {
 		RETURN_THROWS();
 	}
 }

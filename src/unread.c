@@ -326,22 +326,7 @@ ZEND_FUNCTION(ebla_chat_poll)
 	add_assoc_zval(return_value, "popups", &part);
 	if (dialog_id) {
 		/* The open dialog's new messages: the same answer as ebla_chat_messages(after). */
-		zval fn, args[4], opt;
-		ZVAL_STRING(&fn, "ebla_chat_messages");
-		ZVAL_COPY(&args[0], zpdo);
-		ZVAL_STR_COPY(&args[1], actor_id);
-		ZVAL_STR_COPY(&args[2], dialog_id);
-		array_init(&opt);
-		add_assoc_long(&opt, "after", after);
-		add_assoc_long(&opt, "limit", limit);
-		ZVAL_COPY_VALUE(&args[3], &opt);
-		call_user_function(NULL, NULL, &fn, &part, 4, args);
-		for (int i = 0; i < 4; i++) {
-			zval_ptr_dtor(&args[i]);
-		}
-		zval_ptr_dtor(&fn);
-		if (EG(exception)) {
-			zval_ptr_dtor(&part);
+		if (ec_messages_history(&db, actor, dialog_id, limit, 0, after, &part) == FAILURE) {
 			RETURN_THROWS();
 		}
 		add_assoc_zval(return_value, "messages", &part);

@@ -15,6 +15,9 @@
 
 /* ---- loading ---- */
 
+#define EC_DIALOG_LOAD_SQL "SELECT " EC_DIALOG_COLUMNS " FROM dialog d LEFT JOIN dialog_user du " \
+	"ON du.dialog_id = d.id AND du.user_id = ? AND du.deleted = FALSE WHERE d.id = ? AND d.deleted = FALSE"
+
 zend_result ec_dialog_load(ec_db *db, const ec_actor *actor, zend_string *dialog_id, ec_access access, ec_dialog *d)
 {
 	zval params[2], *row;
@@ -24,21 +27,21 @@ zend_result ec_dialog_load(ec_db *db, const ec_actor *actor, zend_string *dialog
 	if (ec_id_require(dialog_id, "dialogId") == FAILURE) {
 		return FAILURE;
 	}
-	if (access == EC_WRITE) {
+	ZVAL_STR(&params[0], actor->id);
+	ZVAL_STR(&params[1], dialog_id);
+	if (access != EC_READ && db->dialect == EC_PGSQL) {
 		/* Every write that touches counters locks the dialog row first, so they serialize per
-		 * dialog; locking reads also see the newest rows inside a caller's older snapshot. */
+		 * dialog. PostgreSQL cannot lock through the outer join and would read the membership
+		 * from before the wait: lock alone, then read with a fresh snapshot. */
 		zval lock;
-		ZVAL_STR(&params[0], dialog_id);
-		if (ec_db_query(db, db->dialect == EC_SQLITE ? "SELECT id FROM dialog WHERE id = ? AND deleted = FALSE"
-				: "SELECT id FROM dialog WHERE id = ? AND deleted = FALSE FOR UPDATE", params, 1, &lock) == FAILURE) {
+		if (ec_db_query(db, "SELECT id FROM dialog WHERE id = ? AND deleted = FALSE FOR UPDATE", &params[1], 1, &lock) == FAILURE) {
 			return FAILURE;
 		}
 		zval_ptr_dtor(&lock);
 	}
-	ZVAL_STR(&params[0], actor->id);
-	ZVAL_STR(&params[1], dialog_id);
-	if (ec_db_query(db, "SELECT " EC_DIALOG_COLUMNS " FROM dialog d LEFT JOIN dialog_user du "
-			"ON du.dialog_id = d.id AND du.user_id = ? AND du.deleted = FALSE WHERE d.id = ? AND d.deleted = FALSE",
+	/* MySQL locks both rows and reads them as of now in one statement; SQLite needs no lock
+	 * clause, our transactions there hold the write lock from BEGIN IMMEDIATE on. */
+	if (ec_db_query(db, access != EC_READ && db->dialect == EC_MYSQL ? EC_DIALOG_LOAD_SQL " FOR UPDATE" : EC_DIALOG_LOAD_SQL,
 			params, 2, &d->row) == FAILURE) {
 		return FAILURE;
 	}

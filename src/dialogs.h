@@ -21,7 +21,9 @@ enum {
 	EC_DU_ID, EC_DU_READ_COUNT, EC_DU_LAST_READ, EC_DU_MENTIONS, EC_DU_MUTED, EC_DU_NOTIFIED
 };
 
-typedef enum { EC_READ, EC_WRITE } ec_access;
+/* READ: members, and admins. WRITE: members, under the dialog's row lock. MODERATE: like WRITE,
+ * and admins too (deleting messages). */
+typedef enum { EC_READ, EC_WRITE, EC_MODERATE } ec_access;
 
 /* A dialog as the actor sees it. */
 typedef struct {

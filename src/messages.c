@@ -305,7 +305,8 @@ static zend_string *ec_note_data(smart_str *mentions, bool voice)
 
 /* The attachments to link must exist, belong to the actor and be unused; a voice message is one
  * audio attachment. */
-static zend_result ec_attachments_check(ec_db *db, const ec_actor *actor, zend_string **ids, uint32_t n, bool voice)
+static zend_result ec_attachments_check(ec_db *db, const ec_actor *actor, zend_string **ids, uint32_t n, bool voice,
+	zval *answer)
 {
 	zval *params, rows, *row;
 	smart_str sql = {0};
@@ -325,7 +326,7 @@ static zend_result ec_attachments_check(ec_db *db, const ec_actor *actor, zend_s
 	for (uint32_t i = 0; i < n; i++) {
 		ZVAL_STR(&params[i], ids[i]);
 	}
-	smart_str_appends(&sql, "SELECT id, created_by_id, parent_id, `type` FROM attachment WHERE deleted = FALSE AND id IN (");
+	smart_str_appends(&sql, "SELECT id, created_by_id, parent_id, `type`, name, size FROM attachment WHERE deleted = FALSE AND id IN (");
 	ec_sql_placeholders(&sql, n);
 	smart_str_appendc(&sql, ')');
 	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
@@ -350,6 +351,19 @@ static zend_result ec_attachments_check(ec_db *db, const ec_actor *actor, zend_s
 		}
 		if (status == FAILURE) {
 			break;
+		}
+		{
+			zval item;
+			array_init_size(&item, 4);
+			add_assoc_str(&item, "id", zend_string_copy(id));
+			ec_add_str_or_null(&item, "name", EC_COL(row, 4));
+			ec_add_str_or_null(&item, "type", EC_COL(row, 3));
+			if (Z_TYPE_P(EC_COL(row, 5)) == IS_NULL) {
+				add_assoc_null(&item, "size");
+			} else {
+				add_assoc_long(&item, "size", ec_val_long(EC_COL(row, 5)));
+			}
+			add_next_index_zval(answer, &item);
 		}
 		found++;
 	} ZEND_HASH_FOREACH_END();
@@ -477,7 +491,7 @@ static const char *const ec_post_options[] = {"voice", "acl", NULL};
 
 ZEND_FUNCTION(ebla_chat_post)
 {
-	zval *zpdo, mention_ids, params[6];
+	zval *zpdo, mention_ids, params[6], answer_attachments;
 	zend_string *actor_id, *dialog_id, *text, *note_id = NULL, *now = NULL, *data = NULL;
 	HashTable *attachment_list = NULL, *opts = NULL, *acl = NULL;
 	zend_string **attachments = NULL;
@@ -502,6 +516,7 @@ ZEND_FUNCTION(ebla_chat_post)
 
 	ZVAL_UNDEF(&d.row);
 	ZVAL_UNDEF(&mention_ids);
+	array_init(&answer_attachments);
 	ec_events_init(&ev);
 	if (ec_options_check(opts, ec_post_options) == FAILURE
 		|| ec_option_bool(opts, "voice", false, &voice) == FAILURE
@@ -514,7 +529,7 @@ ZEND_FUNCTION(ebla_chat_post)
 	if (ec_text_require(text, n_attachments > 0) == FAILURE
 		|| ec_db_init(&db, zpdo) == FAILURE
 		|| !(actor = ec_acl_actor(&db, actor_id, acl))
-		|| ec_attachments_check(&db, actor, attachments, n_attachments, voice) == FAILURE
+		|| ec_attachments_check(&db, actor, attachments, n_attachments, voice, &answer_attachments) == FAILURE
 		|| ec_tx_begin(&db) == FAILURE) {
 		goto fail;
 	}
@@ -582,9 +597,25 @@ ZEND_FUNCTION(ebla_chat_post)
 		}
 		ec_events_stream_update(&ev, d.id, actor->id, NULL);
 	}
-	if (ec_tx_commit(&db, &ev) == FAILURE || ec_message_answer(&db, note_id, return_value) == FAILURE) {
+	if (ec_tx_commit(&db, &ev) == FAILURE) {
 		goto fail;
 	}
+	/* The answer is what was just written: no need to read it back. */
+	array_init_size(return_value, 12);
+	add_assoc_str(return_value, "id", zend_string_copy(note_id));
+	add_assoc_long(return_value, "number", number);
+	add_assoc_str(return_value, "dialogId", zend_string_copy(d.id));
+	add_assoc_str(return_value, "authorId", zend_string_copy(actor->id));
+	add_assoc_str(return_value, "authorName", zend_string_copy(actor->name));
+	add_assoc_str(return_value, "text", zend_string_copy(text));
+	add_assoc_str(return_value, "createdAt", zend_string_copy(now));
+	add_assoc_str(return_value, "modifiedAt", zend_string_copy(now));
+	add_assoc_bool(return_value, "edited", false);
+	add_assoc_bool(return_value, "voice", voice);
+	Z_ADDREF(mention_ids);
+	add_assoc_zval(return_value, "mentions", &mention_ids);
+	Z_ADDREF(answer_attachments);
+	add_assoc_zval(return_value, "attachments", &answer_attachments);
 	goto done;
 
 abort:
@@ -593,6 +624,7 @@ fail:
 	zval_ptr_dtor(return_value);
 	ZVAL_NULL(return_value);
 done:
+	zval_ptr_dtor(&answer_attachments);
 	ec_dialog_free(&d);
 	ec_events_free(&ev);
 	ec_ids_free(attachments, n_attachments);
@@ -861,17 +893,8 @@ ZEND_FUNCTION(ebla_chat_message_delete)
 	if (ec_tx_begin(&db) == FAILURE) {
 		goto fail;
 	}
-	/* Admins may delete in dialogs they do not belong to: load for reading, lock explicitly. */
-	ZVAL_STR(&params[0], dialog_id);
-	{
-		zval lock;
-		if (ec_db_query(&db, db.dialect == EC_SQLITE ? "SELECT id FROM dialog WHERE id = ?" : "SELECT id FROM dialog WHERE id = ? FOR UPDATE",
-				params, 1, &lock) == FAILURE) {
-			goto abort;
-		}
-		zval_ptr_dtor(&lock);
-	}
-	if (ec_dialog_load(&db, actor, dialog_id, actor->is_admin ? EC_READ : EC_WRITE, &d) == FAILURE) {
+	/* Admins may delete in dialogs they do not belong to. */
+	if (ec_dialog_load(&db, actor, dialog_id, EC_MODERATE, &d) == FAILURE) {
 		goto abort;
 	}
 	now = ec_now_utc();

@@ -738,8 +738,9 @@ static const char *const ec_list_options[] = {"limit", "offset", "parentType", "
 
 ZEND_FUNCTION(ebla_chat_dialog_list)
 {
-	zval *zpdo, params[3], rows, count, list;
+	zval *zpdo, params[3], rows, list, *first;
 	zend_string *actor_id, *parent_type = NULL, *parent_id = NULL;
+	zend_long total = 0;
 	HashTable *opts = NULL, *acl = NULL;
 	zend_long limit, offset;
 	bool unread_only;
@@ -789,38 +790,43 @@ ZEND_FUNCTION(ebla_chat_dialog_list)
 	}
 	smart_str_0(&where);
 
-	smart_str_appends(&sql, "SELECT COUNT(*) ");
-	smart_str_append(&sql, where.s);
-	status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &count, NULL);
-	smart_str_free(&sql);
-	if (status == FAILURE) {
-		smart_str_free(&where);
-		RETURN_THROWS();
-	}
 	/* Activity order is the number of the last message (AUTO_INCREMENT, so it never ties and
-	 * never depends on clocks); dialogs without messages follow, newest first. */
-	smart_str_appends(&sql, "SELECT " EC_DIALOG_COLUMNS " ");
+	 * never depends on clocks); dialogs without messages follow, newest first. The total comes
+	 * with the page (a window count), so the memberships are scanned once. */
+	smart_str_appends(&sql, "SELECT " EC_DIALOG_COLUMNS ", COUNT(*) OVER () ");
 	smart_str_append(&sql, where.s);
 	smart_str_append_printf(&sql, " ORDER BY d.last_message_number DESC, d.created_at DESC, d.id DESC LIMIT "
 		ZEND_LONG_FMT " OFFSET " ZEND_LONG_FMT, limit, offset);
 	status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
 	smart_str_free(&sql);
+	first = status == SUCCESS ? zend_hash_index_find(Z_ARRVAL(rows), 0) : NULL;
+	if (status == SUCCESS && first) {
+		total = ec_val_long(EC_COL(first, EC_DIALOG_COLUMN_COUNT));
+	} else if (status == SUCCESS && offset > 0) {
+		/* A page past the end has no row to carry the total: count alone. */
+		zval count;
+		smart_str_appends(&sql, "SELECT COUNT(*) ");
+		smart_str_append(&sql, where.s);
+		status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &count, NULL);
+		smart_str_free(&sql);
+		if (status == SUCCESS) {
+			total = ec_val_long(EC_COL(zend_hash_index_find(Z_ARRVAL(count), 0), 0));
+			zval_ptr_dtor(&count);
+		}
+	}
 	smart_str_free(&where);
 	if (status == FAILURE) {
-		zval_ptr_dtor(&count);
 		RETURN_THROWS();
 	}
 	array_init(&list);
 	if (ec_dialogs_render(&db, actor, &rows, &list) == FAILURE) {
-		zval_ptr_dtor(&count);
 		zval_ptr_dtor(&rows);
 		zval_ptr_dtor(&list);
 		RETURN_THROWS();
 	}
 	array_init_size(return_value, 2);
-	add_assoc_long(return_value, "total", ec_val_long(EC_COL(zend_hash_index_find(Z_ARRVAL(count), 0), 0)));
+	add_assoc_long(return_value, "total", total);
 	add_assoc_zval(return_value, "list", &list);
-	zval_ptr_dtor(&count);
 	zval_ptr_dtor(&rows);
 }
 

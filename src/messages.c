@@ -524,7 +524,7 @@ ZEND_FUNCTION(ebla_chat_post)
 		|| ec_id_require(actor_id, "actorId") == FAILURE
 		|| ec_id_require(dialog_id, "dialogId") == FAILURE
 		|| (attachment_list && ec_id_list(attachment_list, "attachmentIds", &attachments, &n_attachments) == FAILURE)) {
-		RETURN_THROWS();
+		goto fail;
 	}
 	if (ec_text_require(text, n_attachments > 0) == FAILURE
 		|| ec_db_init(&db, zpdo) == FAILURE

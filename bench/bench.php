@@ -194,6 +194,13 @@ foreach ($W as $wi => [$op, $label, $x, $iters, $prep, $run]) {
     $counts = [];
     foreach ($active as $k) {
         $impl = $impls[$k];
+        if (!$iters) {
+            // Not timed: one warm call first, so per-process caches are as warm as elsewhere.
+            if ($prep) {
+                $prep($k, $impl);
+            }
+            $run($k, $impl);
+        }
         if ($prep) {
             $prep($k, $impl);
         }

@@ -27,9 +27,9 @@ final class CExt implements Chat
         return function_exists($fn);
     }
 
-    public function post(string $actor, string $dialogId, string $text, array $attachmentIds = []): string
+    public function post(string $actor, string $dialogId, string $text, array $attachmentIds = []): array
     {
-        return ebla_chat_post($this->pdo, $actor, $dialogId, $text, $attachmentIds)['id'];
+        return ebla_chat_post($this->pdo, $actor, $dialogId, $text, $attachmentIds);
     }
 
     public function messages(string $actor, string $dialogId, int $limit = 50): array

@@ -15,8 +15,8 @@ use Redis;
 interface Chat
 {
     public function name(): string;
-    /** Posts a message; returns its note id. */
-    public function post(string $actor, string $dialogId, string $text, array $attachmentIds = []): string;
+    /** Posts a message; returns the message row (SPEC §3). */
+    public function post(string $actor, string $dialogId, string $text, array $attachmentIds = []): array;
     /** Newest first, with attachments. */
     public function messages(string $actor, string $dialogId, int $limit = 50): array;
     /** The actor's dialogs, most recent activity first, each with its unread count and last message. */

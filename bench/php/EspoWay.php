@@ -65,10 +65,37 @@ final class EspoWay implements Chat
              WHERE du.dialog_id = ? AND du.deleted = 0', [$dialogId]), 'user_id');
     }
 
-    public function post(string $actor, string $dialogId, string $text, array $attachmentIds = []): string
+    /** @var array<string, array> the actor's user row, once per process (ebla_chat caches it per request) */
+    private array $actors = [];
+
+    private function actor(string $id): array
     {
+        if (!isset($this->actors[$id])) {
+            $u = $this->all('SELECT id, type, is_active, first_name, last_name, user_name FROM `user` WHERE id = ? AND deleted = 0', [$id]);
+            if (!$u || !$u[0]['is_active']) {
+                throw new \RuntimeException("no active user $id");
+            }
+            $u[0]['name'] = trim(($u[0]['first_name'] ?? '') . ' ' . ($u[0]['last_name'] ?? '')) ?: $u[0]['user_name'];
+            $this->actors[$id] = $u[0];
+        }
+        return $this->actors[$id];
+    }
+
+    /** The message row of a new post, from what the writer already knows (no re-read). */
+    private function messageRow(string $noteId, int $number, string $dialogId, array $author, string $text, string $now,
+        array $attachments): array
+    {
+        return ['id' => $noteId, 'number' => $number, 'dialogId' => $dialogId, 'authorId' => $author['id'],
+            'authorName' => $author['name'], 'text' => $text, 'createdAt' => $now, 'modifiedAt' => $now, 'edited' => false,
+            'voice' => false, 'mentions' => [], 'attachments' => $attachments];
+    }
+
+    public function post(string $actor, string $dialogId, string $text, array $attachmentIds = []): array
+    {
+        $author = $this->actor($actor);
         $now = now();
         $noteId = Ids::generate();
+        $attachments = [];
         $this->pdo->beginTransaction();
         try {
             $dialog = $this->all('SELECT id, type FROM dialog WHERE id = ? AND deleted = 0', [$dialogId]);
@@ -85,6 +112,9 @@ final class EspoWay implements Chat
             $number = (int) $this->pdo->lastInsertId();
             if ($attachmentIds) {
                 $in = implode(', ', array_fill(0, count($attachmentIds), '?'));
+                foreach ($this->all("SELECT id, name, type, size FROM attachment WHERE id IN ($in)", $attachmentIds) as $a) {
+                    $attachments[] = ['id' => $a['id'], 'name' => $a['name'], 'type' => $a['type'], 'size' => (int) $a['size']];
+                }
                 $n = $this->run("UPDATE attachment SET parent_id = ?, parent_type = 'Note', field = 'attachments'
                     WHERE id IN ($in) AND created_by_id = ? AND parent_id IS NULL AND deleted = 0",
                     array_merge([$noteId], $attachmentIds, [$actor]));
@@ -121,11 +151,12 @@ final class EspoWay implements Chat
         }
         $this->redis->publish(Env::PREFIX . "streamUpdate.Dialog.$dialogId",
             json(['createdById' => $actor, 'topicId' => "streamUpdate.Dialog.$dialogId"]));
-        return $noteId;
+        return $this->messageRow($noteId, $number, $dialogId, $author, $text, $now, $attachments);
     }
 
     public function messages(string $actor, string $dialogId, int $limit = 50): array
     {
+        $this->actor($actor);
         if (!$this->all('SELECT id FROM dialog_user WHERE dialog_id = ? AND user_id = ? AND deleted = 0', [$dialogId, $actor])) {
             throw new \RuntimeException('not a member');
         }
@@ -163,6 +194,7 @@ final class EspoWay implements Chat
 
     public function bell(string $actor): int
     {
+        $this->actor($actor);
         return (int) $this->all('SELECT COUNT(*) AS c FROM notification WHERE user_id = ? AND deleted = 0 AND `read` = 0',
             [$actor])[0]['c'];
     }
@@ -181,6 +213,7 @@ final class EspoWay implements Chat
 
     public function dialogList(string $actor, int $limit = 50): array
     {
+        $this->actor($actor);
         $total = (int) $this->all('SELECT COUNT(*) AS c FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id AND d.deleted = 0
             WHERE du.user_id = ? AND du.deleted = 0', [$actor])[0]['c'];
         $rows = $this->all('SELECT d.id, d.name, d.type, d.parent_type, d.parent_id, d.last_message_id, d.last_message_at,
@@ -245,6 +278,7 @@ final class EspoWay implements Chat
 
     public function markRead(string $actor, string $dialogId): int
     {
+        $this->actor($actor);
         if (!$this->all('SELECT id FROM dialog_user WHERE dialog_id = ? AND user_id = ? AND deleted = 0', [$dialogId, $actor])) {
             throw new \RuntimeException('not a member');
         }
@@ -261,6 +295,7 @@ final class EspoWay implements Chat
      */
     public function poll(string $actor): array
     {
+        $this->actor($actor);
         $unread = $this->unreadByDialog($actor);
         $total = 0;
         foreach ($unread as [$c]) {

@@ -47,10 +47,37 @@ final class SameAlgorithm implements Chat
         return $s->rowCount();
     }
 
-    public function post(string $actor, string $dialogId, string $text, array $attachmentIds = []): string
+    /** @var array<string, array> the actor's user row, once per process (ebla_chat caches it per request) */
+    private array $actors = [];
+
+    private function actor(string $id): array
     {
+        if (!isset($this->actors[$id])) {
+            $u = $this->all('SELECT id, type, is_active, first_name, last_name, user_name FROM `user` WHERE id = ? AND deleted = 0', [$id]);
+            if (!$u || !$u[0]['is_active']) {
+                throw new \RuntimeException("no active user $id");
+            }
+            $u[0]['name'] = trim(($u[0]['first_name'] ?? '') . ' ' . ($u[0]['last_name'] ?? '')) ?: $u[0]['user_name'];
+            $this->actors[$id] = $u[0];
+        }
+        return $this->actors[$id];
+    }
+
+    /** The message row of a new post, from what the writer already knows (no re-read). */
+    private function messageRow(string $noteId, int $number, string $dialogId, array $author, string $text, string $now,
+        array $attachments): array
+    {
+        return ['id' => $noteId, 'number' => $number, 'dialogId' => $dialogId, 'authorId' => $author['id'],
+            'authorName' => $author['name'], 'text' => $text, 'createdAt' => $now, 'modifiedAt' => $now, 'edited' => false,
+            'voice' => false, 'mentions' => [], 'attachments' => $attachments];
+    }
+
+    public function post(string $actor, string $dialogId, string $text, array $attachmentIds = []): array
+    {
+        $author = $this->actor($actor);
         $now = now();
         $noteId = Ids::generate();
+        $attachments = [];
         $events = [];
         $this->pdo->beginTransaction();
         try {
@@ -68,6 +95,9 @@ final class SameAlgorithm implements Chat
             $number = (int) $this->pdo->lastInsertId();
             if ($attachmentIds) {
                 $in = implode(', ', array_fill(0, count($attachmentIds), '?'));
+                foreach ($this->all("SELECT id, name, type, size FROM attachment WHERE id IN ($in)", $attachmentIds) as $a) {
+                    $attachments[] = ['id' => $a['id'], 'name' => $a['name'], 'type' => $a['type'], 'size' => (int) $a['size']];
+                }
                 $n = $this->run("UPDATE attachment SET parent_id = ?, parent_type = 'Note', field = 'attachments'
                     WHERE id IN ($in) AND created_by_id = ? AND parent_id IS NULL AND deleted = 0",
                     array_merge([$noteId], $attachmentIds, [$actor]));
@@ -97,11 +127,12 @@ final class SameAlgorithm implements Chat
         $events[] = [Env::PREFIX . "streamUpdate.Dialog.$dialogId",
             json(['createdById' => $actor, 'topicId' => "streamUpdate.Dialog.$dialogId"])];
         $this->redis->publishPipelined($events);
-        return $noteId;
+        return $this->messageRow($noteId, $number, $dialogId, $author, $text, $now, $attachments);
     }
 
     public function messages(string $actor, string $dialogId, int $limit = 50): array
     {
+        $this->actor($actor);
         if (!$this->all('SELECT id FROM dialog_user WHERE dialog_id = ? AND user_id = ? AND deleted = 0', [$dialogId, $actor])) {
             throw new \RuntimeException('not a member');
         }
@@ -134,6 +165,7 @@ final class SameAlgorithm implements Chat
 
     public function bell(string $actor): int
     {
+        $this->actor($actor);
         return (int) $this->all('SELECT COALESCE(SUM(d.message_count - du.read_count), 0) AS c
             FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id AND d.deleted = 0
             WHERE du.user_id = ? AND du.deleted = 0 AND du.is_muted = 0', [$actor])[0]['c'];
@@ -141,6 +173,7 @@ final class SameAlgorithm implements Chat
 
     public function dialogList(string $actor, int $limit = 50): array
     {
+        $this->actor($actor);
         $total = (int) $this->all('SELECT COUNT(*) AS c FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id AND d.deleted = 0
             WHERE du.user_id = ? AND du.deleted = 0', [$actor])[0]['c'];
         $rows = $this->all('SELECT d.id, d.name, d.type, d.parent_type, d.parent_id, d.last_message_id, d.last_message_at,
@@ -196,6 +229,7 @@ final class SameAlgorithm implements Chat
 
     public function markRead(string $actor, string $dialogId): int
     {
+        $this->actor($actor);
         $this->pdo->beginTransaction();
         try {
             $row = $this->all('SELECT d.message_count, d.last_message_number, du.id AS du_id FROM dialog d
@@ -219,6 +253,7 @@ final class SameAlgorithm implements Chat
 
     public function poll(string $actor): array
     {
+        $this->actor($actor);
         $rows = $this->all('SELECT d.id, d.name, d.type, d.parent_type, d.parent_id, d.last_message_id, d.last_message_at,
                 d.last_message_number, d.created_at, d.created_by_id, d.message_count - du.read_count AS unread,
                 du.mention_count, du.is_muted, du.notified_number, du.id AS du_id

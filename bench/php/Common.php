@@ -68,6 +68,9 @@ final class Env
 
     /** Channel prefix of the benchmark, on all three implementations. */
     public const PREFIX = 'ebla_bench:';
+    /** The one channel every event goes to (ebla_chat's unsharded layout: EspoCRM's WebSocket
+     * daemon subscribes once and routes by the payload's userId). */
+    public const CHANNEL = self::PREFIX . 'espo.websocket';
 }
 
 /**

@@ -115,7 +115,7 @@ final class SameAlgorithm implements Chat
                 if ($r['user_id'] === $actor) {
                     continue;
                 }
-                $events[] = [Env::PREFIX . $r['user_id'], json(['dialogId' => $dialogId, 'messageId' => $noteId,
+                $events[] = [Env::CHANNEL, json(['dialogId' => $dialogId, 'messageId' => $noteId,
                     'number' => $number, 'authorId' => $actor, 'unread' => $count - (int) $r['read_count'],
                     'mentions' => (int) $r['mention_count'], 'userId' => $r['user_id'], 'topicId' => 'eblaChat.message'])];
             }
@@ -124,7 +124,7 @@ final class SameAlgorithm implements Chat
             $this->pdo->rollBack();
             throw $e;
         }
-        $events[] = [Env::PREFIX . "streamUpdate.Dialog.$dialogId",
+        $events[] = [Env::CHANNEL,
             json(['createdById' => $actor, 'topicId' => "streamUpdate.Dialog.$dialogId"])];
         $this->redis->publishPipelined($events);
         return $this->messageRow($noteId, $number, $dialogId, $author, $text, $now, $attachments);
@@ -136,11 +136,17 @@ final class SameAlgorithm implements Chat
         if (!$this->all('SELECT id FROM dialog_user WHERE dialog_id = ? AND user_id = ? AND deleted = 0', [$dialogId, $actor])) {
             throw new \RuntimeException('not a member');
         }
-        $rows = $this->all("SELECT n.id, n.number, n.post, n.data, n.created_at, n.modified_at, n.created_by_id,
+        $rows = $this->all("SELECT n.id, n.number, n.parent_id, n.post, n.data, n.created_at, n.modified_at, n.created_by_id,
                 TRIM(CONCAT(COALESCE(u.first_name, ''), ' ', COALESCE(u.last_name, ''))) AS author_name
             FROM note n LEFT JOIN `user` u ON u.id = n.created_by_id
             WHERE n.parent_id = ? AND n.parent_type = 'Dialog' AND n.type = 'Post' AND n.deleted = 0
             ORDER BY n.number DESC LIMIT " . $limit, [$dialogId]);
+        return $this->noteRows($rows);
+    }
+
+    /** Message rows (SPEC §3) of note rows, with their attachments: one more query. */
+    private function noteRows(array $rows): array
+    {
         if (!$rows) {
             return [];
         }
@@ -154,7 +160,7 @@ final class SameAlgorithm implements Chat
         $out = [];
         foreach ($rows as $r) {
             $data = json_decode($r['data'] ?? '{}', true) ?: [];
-            $out[] = ['id' => $r['id'], 'number' => (int) $r['number'], 'dialogId' => $dialogId, 'authorId' => $r['created_by_id'],
+            $out[] = ['id' => $r['id'], 'number' => (int) $r['number'], 'dialogId' => $r['parent_id'], 'authorId' => $r['created_by_id'],
                 'authorName' => $r['author_name'], 'text' => $r['post'], 'createdAt' => $r['created_at'],
                 'modifiedAt' => $r['modified_at'], 'edited' => $r['modified_at'] !== $r['created_at'],
                 'voice' => !empty($data['voice']), 'mentions' => $data['mentions'] ?? [],
@@ -203,9 +209,11 @@ final class SameAlgorithm implements Chat
         $last = [];
         if ($lastIds) {
             $in2 = implode(', ', array_fill(0, count($lastIds), '?'));
-            foreach ($this->all("SELECT id, number, post, created_at, created_by_id FROM note WHERE id IN ($in2)", $lastIds) as $n) {
-                $last[$n['id']] = ['id' => $n['id'], 'number' => (int) $n['number'], 'text' => $n['post'],
-                    'authorId' => $n['created_by_id'], 'createdAt' => $n['created_at']];
+            // Last messages are full message rows (author name, attachments), as in the history.
+            foreach ($this->noteRows($this->all("SELECT n.id, n.number, n.parent_id, n.post, n.data, n.created_at, n.modified_at,
+                    n.created_by_id, TRIM(CONCAT(COALESCE(u.first_name, ''), ' ', COALESCE(u.last_name, ''))) AS author_name
+                    FROM note n LEFT JOIN `user` u ON u.id = n.created_by_id WHERE n.id IN ($in2) AND n.deleted = 0", $lastIds)) as $n) {
+                $last[$n['id']] = $n;
             }
         }
         $out = [];
@@ -246,7 +254,7 @@ final class SameAlgorithm implements Chat
             $this->pdo->rollBack();
             throw $e;
         }
-        $this->redis->publishPipelined([[Env::PREFIX . $actor, json(['dialogId' => $dialogId, 'unread' => 0,
+        $this->redis->publishPipelined([[Env::CHANNEL, json(['dialogId' => $dialogId, 'unread' => 0,
             'lastReadNumber' => (int) $row[0]['last_message_number'], 'userId' => $actor, 'topicId' => 'eblaChat.read'])]]);
         return 0;
     }
@@ -273,18 +281,34 @@ final class SameAlgorithm implements Chat
         }
         $popups = [];
         if ($fresh) {
-            foreach ($this->dialogRows($actor, $fresh) as $d) {
-                $popups[] = ['dialogId' => $d['id'], 'name' => $d['name'], 'unread' => $d['unread'], 'lastMessage' => $d['lastMessage']];
+            // Claim the candidates: lock only their dialog_user rows (by primary key) and keep
+            // those whose watermark is still behind, so two tabs never both show one popup.
+            $this->pdo->beginTransaction();
+            try {
+                $in = implode(', ', array_fill(0, count($fresh), '?'));
+                $marks = array_column($this->all("SELECT id, notified_number FROM dialog_user WHERE id IN ($in) FOR UPDATE",
+                    array_column($fresh, 'du_id')), 'notified_number', 'id');
+                $fresh = array_values(array_filter($fresh,
+                    fn ($r) => (int) ($marks[$r['du_id']] ?? PHP_INT_MAX) < (int) $r['last_message_number']));
+                if ($fresh) {
+                    foreach ($this->dialogRows($actor, $fresh) as $d) {
+                        $popups[] = ['dialogId' => $d['id'], 'name' => $d['name'], 'unread' => $d['unread'],
+                            'lastMessage' => $d['lastMessage']];
+                    }
+                    $case = implode(' ', array_fill(0, count($fresh), 'WHEN ? THEN ?'));
+                    $in = implode(', ', array_fill(0, count($fresh), '?'));
+                    $params = [];
+                    foreach ($fresh as $r) {
+                        array_push($params, $r['du_id'], $r['last_message_number']);
+                    }
+                    $this->run("UPDATE dialog_user SET notified_number = CASE id $case END WHERE id IN ($in)",
+                        array_merge($params, array_column($fresh, 'du_id')));
+                }
+                $this->pdo->commit();
+            } catch (\Throwable $e) {
+                $this->pdo->rollBack();
+                throw $e;
             }
-            // Advance the watermarks in one statement (each popup is returned once).
-            $case = implode(' ', array_fill(0, count($fresh), 'WHEN ? THEN ?'));
-            $in = implode(', ', array_fill(0, count($fresh), '?'));
-            $params = [];
-            foreach ($fresh as $r) {
-                array_push($params, $r['du_id'], $r['last_message_number']);
-            }
-            $this->run("UPDATE dialog_user SET notified_number = GREATEST(notified_number, CASE id $case END) WHERE id IN ($in)",
-                array_merge($params, array_column($fresh, 'du_id')));
         }
         return ['unread' => ['total' => $total, 'dialogs' => $dialogs], 'popups' => $popups];
     }
@@ -309,7 +333,8 @@ final class SameAlgorithm implements Chat
             }
         }
         $name = "TRIM(CONCAT(COALESCE(first_name, ''), ' ', COALESCE(last_name, '')))";
-        $base = "FROM `user` WHERE deleted = 0 AND is_active = 1 AND type IN ('regular', 'admin') AND id <> ?";
+        // COALESCE keeps MariaDB off IDX_TYPE (10,000 random row reads) in favour of one scan.
+        $base = "FROM `user` WHERE deleted = 0 AND is_active = 1 AND COALESCE(type, 'regular') IN ('regular', 'admin') AND id <> ?";
         $params = [$actor];
         if ($level === 'team') {
             if (!$teams) {

@@ -75,21 +75,21 @@ $text = function () use (&$seq) {
  */
 $W = [];
 foreach (Dataset::POST_SIZES as $m) {
-    $W[] = ['post', "post to a dialog of $m members", $m, $m >= 1000 ? 25 : 40, null,
+    $W[] = ['post', "post to a dialog of $m members", $m, $m >= 1000 ? 50 : 100, null,
         fn ($k, Chat $c) => $c->post($U(Dataset::AUTHOR), Dataset::postDialog($k, $m), $text())];
 }
 foreach ([10 => Dataset::U10, 100 => Dataset::U100, 1000 => Dataset::U1000] as $n => $u) {
-    $W[] = ['bell', "bell total, user in $n dialogs", $n, 300, null, fn ($k, Chat $c) => $c->bell($U($u))];
+    $W[] = ['bell', "bell total, user in $n dialogs", $n, 600, null, fn ($k, Chat $c) => $c->bell($U($u))];
 }
 foreach ([10 => Dataset::U10, 100 => Dataset::U100, 1000 => Dataset::U1000] as $n => $u) {
-    $W[] = ['dialogList', "dialog list (50), user in $n dialogs", $n, 100, null, fn ($k, Chat $c) => $c->dialogList($U($u))];
+    $W[] = ['dialogList', "dialog list (50), user in $n dialogs", $n, 200, null, fn ($k, Chat $c) => $c->dialogList($U($u))];
 }
-$W[] = ['markRead', 'mark read (1 new message, 10 members)', 10, 60,
+$W[] = ['markRead', 'mark read (1 new message, 10 members)', 10, 150,
     fn ($k, Chat $c) => $c->post($U(Dataset::AUTHOR), Dataset::readDialog($k), $text()),
     fn ($k, Chat $c) => $c->markRead($U(Dataset::READER), Dataset::readDialog($k))];
 foreach ([100 => [Dataset::U100, 10, 100], 1000 => [Dataset::U1000, 100, 1000]] as $n => [$u, $from, $to]) {
     $pollRound = 0;
-    $W[] = ['poll', "poll (unread + popups), user in $n dialogs", $n, 60,
+    $W[] = ['poll', "poll (unread + popups), user in $n dialogs", $n, 120,
         function ($k, Chat $c) use ($U, $text, $from, $to, &$pollRound) {
             // A new message by another member in one of the user's dialogs: one popup to show.
             $d = $from + ($pollRound++ * 7) % ($to - $from);
@@ -98,9 +98,9 @@ foreach ([100 => [Dataset::U100, 10, 100], 1000 => [Dataset::U1000, 100, 1000]] 
         },
         fn ($k, Chat $c) => $c->poll($U($u))];
 }
-$W[] = ['partners', 'partners, User read = team (~400 of 10,000)', 400, 100, null, fn ($k, Chat $c) => $c->partners($U(Dataset::P_TEAM))];
-$W[] = ['partners', 'partners, User read = all (10,000)', 10000, 60, null, fn ($k, Chat $c) => $c->partners($U(Dataset::P_ALL))];
-$W[] = ['messages', 'history page: 50 messages with attachments', 50, 150, null,
+$W[] = ['partners', 'partners, User read = team (~400 of 10,000)', 400, 200, null, fn ($k, Chat $c) => $c->partners($U(Dataset::P_TEAM))];
+$W[] = ['partners', 'partners, User read = all (10,000)', 10000, 100, null, fn ($k, Chat $c) => $c->partners($U(Dataset::P_ALL))];
+$W[] = ['messages', 'history page: 50 messages with attachments', 50, 300, null,
     fn ($k, Chat $c) => $c->messages($U(Dataset::U10), Dataset::dialog(0))];
 // Counted only (not timed): posting into a dialog that already has 500+ messages.
 $W[] = ['postHistory', 'post to a dialog with 500 messages of history (4 members)', 4, 0, null,
@@ -142,7 +142,7 @@ if ($mode === 'wire') {
                 if ($prep) {
                     $prep($k, $impl);
                 }
-                fwrite(STDERR, "@@BEGIN $k|$op|$x|$label\n");
+                fwrite(STDERR, "@@BEGIN $k|$op|$x|\n");
                 $run($k, $impl);
                 fwrite(STDERR, "@@END\n");
             }
@@ -165,6 +165,7 @@ $results = ['meta' => [
     'buffer_pool_mb' => (int) $pdo->query('SELECT @@innodb_buffer_pool_size')->fetchColumn() >> 20,
     'flush_log_at_trx_commit' => (int) $pdo->query('SELECT @@innodb_flush_log_at_trx_commit')->fetchColumn(),
     'emulate_prepares' => (bool) $pdo->getAttribute(PDO::ATTR_EMULATE_PREPARES),
+    'load_start' => sys_getloadavg()[0],
 ], 'workloads' => []];
 
 $keys = array_keys($impls);
@@ -239,5 +240,6 @@ foreach ($W as $wi => [$op, $label, $x, $iters, $prep, $run]) {
     }
     fwrite(STDOUT, $line . sprintf('  (%.1f s)', microtime(true) - $t0) . "\n");
 }
+$results['meta']['load_end'] = sys_getloadavg()[0];
 @mkdir(dirname($out), 0755, true);
 file_put_contents($out, json_encode($results, JSON_PRETTY_PRINT | JSON_UNESCAPED_UNICODE));

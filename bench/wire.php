@@ -56,14 +56,14 @@ while (($line = fgets($f)) !== false) {
 
 $result = [];
 foreach ($samples as $key => $calls) {
-    [$impl, $op, $x, $label] = explode('|', $key, 4);
+    [$impl, $op, $x] = explode('|', $key, 4);
     // The median call (they should all be equal; a cold first call may differ).
     $pick = function (string $svc, int $i) use ($calls) {
         $v = array_map(fn ($c) => $c[$svc][$i], $calls);
         sort($v);
         return $v[intdiv(count($v), 2)];
     };
-    $result[] = ['impl' => $impl, 'op' => $op, 'x' => (int) $x, 'label' => $label,
+    $result[] = ['impl' => $impl, 'op' => $op, 'x' => (int) $x,
         'mysql_round_trips' => $pick('mysql', 0), 'redis_round_trips' => $pick('redis', 0),
         'redis_bytes_out' => $pick('redis', 1), 'calls' => count($calls)];
 }

@@ -1,0 +1,355 @@
+<?php
+/*
+ * The algorithm of ebla_chat, in plain PHP with PDO and php-redis: unread counts are counters
+ * (dialog.message_count minus dialog_user.read_count), so a post writes O(1) rows whatever the
+ * member count; every write publishes its events after COMMIT in one pipelined round trip
+ * (multi(Redis::PIPELINE)). Statement for statement the same work as the C code, so the
+ * difference between the two is what C saves in PHP itself (calls, arrays, JSON, strings).
+ */
+
+declare(strict_types=1);
+
+namespace EblaBench;
+
+use PDO;
+use PDOStatement;
+
+final class SameAlgorithm implements Chat
+{
+    /** @var array<string, PDOStatement> */
+    private array $stmts = [];
+
+    public function __construct(private PDO $pdo, private CountingRedis $redis)
+    {
+    }
+
+    public function name(): string
+    {
+        return 'SameAlgorithm';
+    }
+
+    private function st(string $sql): PDOStatement
+    {
+        return $this->stmts[$sql] ??= $this->pdo->prepare($sql);
+    }
+
+    private function all(string $sql, array $params): array
+    {
+        $s = $this->st($sql);
+        $s->execute($params);
+        return $s->fetchAll(PDO::FETCH_ASSOC);
+    }
+
+    private function run(string $sql, array $params): int
+    {
+        $s = $this->st($sql);
+        $s->execute($params);
+        return $s->rowCount();
+    }
+
+    /** @var array<string, array> the actor's user row, once per process (ebla_chat caches it per request) */
+    private array $actors = [];
+
+    private function actor(string $id): array
+    {
+        if (!isset($this->actors[$id])) {
+            $u = $this->all('SELECT id, type, is_active, first_name, last_name, user_name FROM `user` WHERE id = ? AND deleted = 0', [$id]);
+            if (!$u || !$u[0]['is_active']) {
+                throw new \RuntimeException("no active user $id");
+            }
+            $u[0]['name'] = trim(($u[0]['first_name'] ?? '') . ' ' . ($u[0]['last_name'] ?? '')) ?: $u[0]['user_name'];
+            $this->actors[$id] = $u[0];
+        }
+        return $this->actors[$id];
+    }
+
+    /** The message row of a new post, from what the writer already knows (no re-read). */
+    private function messageRow(string $noteId, int $number, string $dialogId, array $author, string $text, string $now,
+        array $attachments): array
+    {
+        return ['id' => $noteId, 'number' => $number, 'dialogId' => $dialogId, 'authorId' => $author['id'],
+            'authorName' => $author['name'], 'text' => $text, 'createdAt' => $now, 'modifiedAt' => $now, 'edited' => false,
+            'voice' => false, 'mentions' => [], 'attachments' => $attachments];
+    }
+
+    public function post(string $actor, string $dialogId, string $text, array $attachmentIds = []): array
+    {
+        $author = $this->actor($actor);
+        $now = now();
+        $noteId = Ids::generate();
+        $attachments = [];
+        $events = [];
+        $this->pdo->beginTransaction();
+        try {
+            // Membership, and the dialog row locked: counters and numbers advance in one order.
+            $me = $this->all('SELECT d.message_count, du.id AS du_id FROM dialog d
+                JOIN dialog_user du ON du.dialog_id = d.id AND du.user_id = ? AND du.deleted = 0
+                WHERE d.id = ? AND d.deleted = 0 FOR UPDATE', [$actor, $dialogId]);
+            if (!$me) {
+                throw new \RuntimeException('not a member');
+            }
+            $count = (int) $me[0]['message_count'] + 1;
+            $this->run('INSERT INTO note (id, deleted, post, data, type, is_global, is_internal, is_pinned, created_at, modified_at,
+                    parent_id, parent_type, created_by_id) VALUES (?, 0, ?, ?, \'Post\', 0, 0, 0, ?, ?, ?, \'Dialog\', ?)',
+                [$noteId, $text, '{}', $now, $now, $dialogId, $actor]);
+            $number = (int) $this->pdo->lastInsertId();
+            if ($attachmentIds) {
+                $in = implode(', ', array_fill(0, count($attachmentIds), '?'));
+                foreach ($this->all("SELECT id, name, type, size FROM attachment WHERE id IN ($in)", $attachmentIds) as $a) {
+                    $attachments[] = ['id' => $a['id'], 'name' => $a['name'], 'type' => $a['type'], 'size' => (int) $a['size']];
+                }
+                $n = $this->run("UPDATE attachment SET parent_id = ?, parent_type = 'Note', field = 'attachments'
+                    WHERE id IN ($in) AND created_by_id = ? AND parent_id IS NULL AND deleted = 0",
+                    array_merge([$noteId], $attachmentIds, [$actor]));
+                if ($n !== count($attachmentIds)) {
+                    throw new \RuntimeException('attachment missing or used');
+                }
+            }
+            $this->run('UPDATE dialog SET message_count = ?, last_message_number = ?, last_message_id = ?, last_message_at = ?,
+                modified_at = ? WHERE id = ?', [$count, $number, $noteId, $now, $now, $dialogId]);
+            // The author has read everything up to their own message.
+            $this->run('UPDATE dialog_user SET read_count = ?, last_read_number = ? WHERE id = ?', [$count, $number, $me[0]['du_id']]);
+            // Recipients and their own unread counts, for the events.
+            foreach ($this->all('SELECT user_id, read_count, mention_count FROM dialog_user WHERE dialog_id = ? AND deleted = 0',
+                    [$dialogId]) as $r) {
+                if ($r['user_id'] === $actor) {
+                    continue;
+                }
+                $events[] = [Env::CHANNEL, json(['dialogId' => $dialogId, 'messageId' => $noteId,
+                    'number' => $number, 'authorId' => $actor, 'unread' => $count - (int) $r['read_count'],
+                    'mentions' => (int) $r['mention_count'], 'userId' => $r['user_id'], 'topicId' => 'eblaChat.message'])];
+            }
+            $this->pdo->commit();
+        } catch (\Throwable $e) {
+            $this->pdo->rollBack();
+            throw $e;
+        }
+        $events[] = [Env::CHANNEL,
+            json(['createdById' => $actor, 'topicId' => "streamUpdate.Dialog.$dialogId"])];
+        $this->redis->publishPipelined($events);
+        return $this->messageRow($noteId, $number, $dialogId, $author, $text, $now, $attachments);
+    }
+
+    public function messages(string $actor, string $dialogId, int $limit = 50): array
+    {
+        $this->actor($actor);
+        if (!$this->all('SELECT id FROM dialog_user WHERE dialog_id = ? AND user_id = ? AND deleted = 0', [$dialogId, $actor])) {
+            throw new \RuntimeException('not a member');
+        }
+        $rows = $this->all("SELECT n.id, n.number, n.parent_id, n.post, n.data, n.created_at, n.modified_at, n.created_by_id,
+                TRIM(CONCAT(COALESCE(u.first_name, ''), ' ', COALESCE(u.last_name, ''))) AS author_name
+            FROM note n LEFT JOIN `user` u ON u.id = n.created_by_id
+            WHERE n.parent_id = ? AND n.parent_type = 'Dialog' AND n.type = 'Post' AND n.deleted = 0
+            ORDER BY n.number DESC LIMIT " . $limit, [$dialogId]);
+        return $this->noteRows($rows);
+    }
+
+    /** Message rows (SPEC §3) of note rows, with their attachments: one more query. */
+    private function noteRows(array $rows): array
+    {
+        if (!$rows) {
+            return [];
+        }
+        $ids = array_column($rows, 'id');
+        $in = implode(', ', array_fill(0, count($ids), '?'));
+        $by = [];
+        foreach ($this->all("SELECT id, name, type, size, parent_id FROM attachment
+                WHERE parent_type = 'Note' AND parent_id IN ($in) AND deleted = 0 ORDER BY created_at, id", $ids) as $a) {
+            $by[$a['parent_id']][] = ['id' => $a['id'], 'name' => $a['name'], 'type' => $a['type'], 'size' => (int) $a['size']];
+        }
+        $out = [];
+        foreach ($rows as $r) {
+            $data = json_decode($r['data'] ?? '{}', true) ?: [];
+            $out[] = ['id' => $r['id'], 'number' => (int) $r['number'], 'dialogId' => $r['parent_id'], 'authorId' => $r['created_by_id'],
+                'authorName' => $r['author_name'], 'text' => $r['post'], 'createdAt' => $r['created_at'],
+                'modifiedAt' => $r['modified_at'], 'edited' => $r['modified_at'] !== $r['created_at'],
+                'voice' => !empty($data['voice']), 'mentions' => $data['mentions'] ?? [],
+                'attachments' => $by[$r['id']] ?? []];
+        }
+        return $out;
+    }
+
+    public function bell(string $actor): int
+    {
+        $this->actor($actor);
+        return (int) $this->all('SELECT COALESCE(SUM(d.message_count - du.read_count), 0) AS c
+            FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id AND d.deleted = 0
+            WHERE du.user_id = ? AND du.deleted = 0 AND du.is_muted = 0', [$actor])[0]['c'];
+    }
+
+    public function dialogList(string $actor, int $limit = 50): array
+    {
+        $this->actor($actor);
+        $total = (int) $this->all('SELECT COUNT(*) AS c FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id AND d.deleted = 0
+            WHERE du.user_id = ? AND du.deleted = 0', [$actor])[0]['c'];
+        $rows = $this->all('SELECT d.id, d.name, d.type, d.parent_type, d.parent_id, d.last_message_id, d.last_message_at,
+                d.created_at, d.created_by_id, d.message_count - du.read_count AS unread, du.mention_count, du.is_muted
+            FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id AND d.deleted = 0
+            WHERE du.user_id = ? AND du.deleted = 0
+            ORDER BY d.last_message_number DESC, d.created_at DESC, d.id DESC LIMIT ' . $limit, [$actor]);
+        return ['total' => $total, 'list' => $this->dialogRows($actor, $rows)];
+    }
+
+    private function dialogRows(string $actor, array $rows): array
+    {
+        if (!$rows) {
+            return [];
+        }
+        $ids = array_column($rows, 'id');
+        $in = implode(', ', array_fill(0, count($ids), '?'));
+        $members = [];
+        $names = [];
+        foreach ($this->all("SELECT du.dialog_id, u.id, TRIM(CONCAT(COALESCE(u.first_name, ''), ' ', COALESCE(u.last_name, ''))) AS name
+                FROM dialog_user du JOIN `user` u ON u.id = du.user_id
+                WHERE du.dialog_id IN ($in) AND du.deleted = 0 ORDER BY du.id", $ids) as $m) {
+            $members[$m['dialog_id']][] = $m['id'];
+            $names[$m['id']] = $m['name'];
+        }
+        $lastIds = array_values(array_filter(array_column($rows, 'last_message_id')));
+        $last = [];
+        if ($lastIds) {
+            $in2 = implode(', ', array_fill(0, count($lastIds), '?'));
+            // Last messages are full message rows (author name, attachments), as in the history.
+            foreach ($this->noteRows($this->all("SELECT n.id, n.number, n.parent_id, n.post, n.data, n.created_at, n.modified_at,
+                    n.created_by_id, TRIM(CONCAT(COALESCE(u.first_name, ''), ' ', COALESCE(u.last_name, ''))) AS author_name
+                    FROM note n LEFT JOIN `user` u ON u.id = n.created_by_id WHERE n.id IN ($in2) AND n.deleted = 0", $lastIds)) as $n) {
+                $last[$n['id']] = $n;
+            }
+        }
+        $out = [];
+        foreach ($rows as $r) {
+            $name = $r['name'];
+            if ($name === null && $r['type'] === 'Direct') {
+                foreach ($members[$r['id']] ?? [] as $m) {
+                    if ($m !== $actor) {
+                        $name = $names[$m];
+                    }
+                }
+            }
+            $out[] = ['id' => $r['id'], 'name' => $name, 'type' => strtolower($r['type']), 'parentType' => $r['parent_type'],
+                'parentId' => $r['parent_id'], 'memberIds' => $members[$r['id']] ?? [], 'unread' => (int) $r['unread'],
+                'mentions' => (int) ($r['mention_count'] ?? 0), 'muted' => (bool) $r['is_muted'],
+                'lastMessage' => $last[$r['last_message_id']] ?? null, 'lastMessageAt' => $r['last_message_at'],
+                'createdAt' => $r['created_at'], 'createdById' => $r['created_by_id']];
+        }
+        return $out;
+    }
+
+    public function markRead(string $actor, string $dialogId): int
+    {
+        $this->actor($actor);
+        $this->pdo->beginTransaction();
+        try {
+            $row = $this->all('SELECT d.message_count, d.last_message_number, du.id AS du_id FROM dialog d
+                JOIN dialog_user du ON du.dialog_id = d.id AND du.user_id = ? AND du.deleted = 0
+                WHERE d.id = ? AND d.deleted = 0 FOR UPDATE', [$actor, $dialogId]);
+            if (!$row) {
+                throw new \RuntimeException('not a member');
+            }
+            $this->run('UPDATE dialog_user SET read_count = ?, last_read_number = ?, mention_count = 0,
+                notified_number = GREATEST(notified_number, ?) WHERE id = ?',
+                [$row[0]['message_count'], $row[0]['last_message_number'], $row[0]['last_message_number'], $row[0]['du_id']]);
+            $this->pdo->commit();
+        } catch (\Throwable $e) {
+            $this->pdo->rollBack();
+            throw $e;
+        }
+        $this->redis->publishPipelined([[Env::CHANNEL, json(['dialogId' => $dialogId, 'unread' => 0,
+            'lastReadNumber' => (int) $row[0]['last_message_number'], 'userId' => $actor, 'topicId' => 'eblaChat.read'])]]);
+        return 0;
+    }
+
+    public function poll(string $actor): array
+    {
+        $this->actor($actor);
+        $rows = $this->all('SELECT d.id, d.name, d.type, d.parent_type, d.parent_id, d.last_message_id, d.last_message_at,
+                d.last_message_number, d.created_at, d.created_by_id, d.message_count - du.read_count AS unread,
+                du.mention_count, du.is_muted, du.notified_number, du.id AS du_id
+            FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id AND d.deleted = 0
+            WHERE du.user_id = ? AND du.deleted = 0 AND d.message_count > du.read_count', [$actor]);
+        $total = 0;
+        $dialogs = [];
+        $fresh = [];
+        foreach ($rows as $r) {
+            $dialogs[$r['id']] = (int) $r['unread'];
+            if (!$r['is_muted']) {
+                $total += (int) $r['unread'];
+                if ((int) $r['last_message_number'] > (int) $r['notified_number']) {
+                    $fresh[] = $r;
+                }
+            }
+        }
+        $popups = [];
+        if ($fresh) {
+            // Claim the candidates: lock only their dialog_user rows (by primary key) and keep
+            // those whose watermark is still behind, so two tabs never both show one popup.
+            $this->pdo->beginTransaction();
+            try {
+                $in = implode(', ', array_fill(0, count($fresh), '?'));
+                $marks = array_column($this->all("SELECT id, notified_number FROM dialog_user WHERE id IN ($in) FOR UPDATE",
+                    array_column($fresh, 'du_id')), 'notified_number', 'id');
+                $fresh = array_values(array_filter($fresh,
+                    fn ($r) => (int) ($marks[$r['du_id']] ?? PHP_INT_MAX) < (int) $r['last_message_number']));
+                if ($fresh) {
+                    foreach ($this->dialogRows($actor, $fresh) as $d) {
+                        $popups[] = ['dialogId' => $d['id'], 'name' => $d['name'], 'unread' => $d['unread'],
+                            'lastMessage' => $d['lastMessage']];
+                    }
+                    $case = implode(' ', array_fill(0, count($fresh), 'WHEN ? THEN ?'));
+                    $in = implode(', ', array_fill(0, count($fresh), '?'));
+                    $params = [];
+                    foreach ($fresh as $r) {
+                        array_push($params, $r['du_id'], $r['last_message_number']);
+                    }
+                    $this->run("UPDATE dialog_user SET notified_number = CASE id $case END WHERE id IN ($in)",
+                        array_merge($params, array_column($fresh, 'du_id')));
+                }
+                $this->pdo->commit();
+            } catch (\Throwable $e) {
+                $this->pdo->rollBack();
+                throw $e;
+            }
+        }
+        return ['unread' => ['total' => $total, 'dialogs' => $dialogs], 'popups' => $popups];
+    }
+
+    /** ebla_chat's ACL: the User read level from the roles (own, team roles), then the page. */
+    public function partners(string $actor, int $limit = 50): array
+    {
+        $level = 'own';
+        $rank = ['no' => 0, 'own' => 1, 'team' => 2, 'all' => 3];
+        $me = $this->all('SELECT type FROM `user` WHERE id = ? AND deleted = 0 AND is_active = 1', [$actor]);
+        if (!$me) {
+            return [];
+        }
+        $teams = array_column($this->all('SELECT team_id FROM team_user WHERE user_id = ? AND deleted = 0', [$actor]), 'team_id');
+        foreach ($this->all("SELECT r.data FROM role r WHERE r.deleted = 0 AND (
+                r.id IN (SELECT role_id FROM role_user WHERE user_id = ? AND deleted = 0)
+                OR r.id IN (SELECT rt.role_id FROM role_team rt JOIN team_user tu ON tu.team_id = rt.team_id AND tu.deleted = 0
+                            WHERE tu.user_id = ? AND rt.deleted = 0))", [$actor, $actor]) as $r) {
+            $l = json_decode($r['data'] ?? '{}', true)['User']['read'] ?? null;
+            if (is_string($l) && isset($rank[$l]) && $rank[$l] > $rank[$level]) {
+                $level = $l;
+            }
+        }
+        $name = "TRIM(CONCAT(COALESCE(first_name, ''), ' ', COALESCE(last_name, '')))";
+        // COALESCE keeps MariaDB off IDX_TYPE (10,000 random row reads) in favour of one scan.
+        $base = "FROM `user` WHERE deleted = 0 AND is_active = 1 AND COALESCE(type, 'regular') IN ('regular', 'admin') AND id <> ?";
+        $params = [$actor];
+        if ($level === 'team') {
+            if (!$teams) {
+                return [];
+            }
+            $in = implode(', ', array_fill(0, count($teams), '?'));
+            $base .= " AND id IN (SELECT user_id FROM team_user WHERE team_id IN ($in) AND deleted = 0)";
+            $params = array_merge($params, $teams);
+        } elseif ($level !== 'all') {
+            return [];
+        }
+        $out = [];
+        foreach ($this->all("SELECT id, user_name, type, $name AS name $base ORDER BY name, id LIMIT $limit", $params) as $r) {
+            $out[] = ['id' => $r['id'], 'name' => $r['name'], 'userName' => $r['user_name'], 'type' => $r['type']];
+        }
+        return $out;
+    }
+}

@@ -26,6 +26,8 @@ namespace {
     /* --- unread --- */
 
     /* --- acl --- */
+    function ebla_chat_can_chat(PDO $pdo, string $actorId, string $otherUserId, array $options = []): bool {}
+    function ebla_chat_partners(PDO $pdo, string $actorId, array $options = []): array {}
 
     /* --- fanout --- */
 }

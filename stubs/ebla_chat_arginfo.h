@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: eae6a9c6caf29aeff4f2d0aa4f471a44a303e53f */
+ * Stub hash: 1a938d1a99eeeedeb3eb5c894af9c582c5749cd0 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
@@ -11,16 +11,33 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_schema, 0, 1, IS_ARRAY
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, flags, IS_LONG, 0, "0")
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_can_chat, 0, 3, _IS_BOOL, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, otherUserId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_partners, 0, 2, IS_ARRAY, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
 
 ZEND_FUNCTION(ebla_chat_version);
 ZEND_FUNCTION(ebla_chat_generate_id);
 ZEND_FUNCTION(ebla_chat_schema);
+ZEND_FUNCTION(ebla_chat_can_chat);
+ZEND_FUNCTION(ebla_chat_partners);
 
 
 static const zend_function_entry ext_functions[] = {
 	ZEND_FE(ebla_chat_version, arginfo_ebla_chat_version)
 	ZEND_FE(ebla_chat_generate_id, arginfo_ebla_chat_generate_id)
 	ZEND_FE(ebla_chat_schema, arginfo_ebla_chat_schema)
+	ZEND_FE(ebla_chat_can_chat, arginfo_ebla_chat_can_chat)
+	ZEND_FE(ebla_chat_partners, arginfo_ebla_chat_partners)
 	ZEND_FE_END
 };
 

@@ -25,7 +25,6 @@ ZEND_BEGIN_MODULE_GLOBALS(ebla_chat)
 	HashTable *statements;
 	zend_object *statements_owner;
 	HashTable *acl_cache;
-	zend_object *acl_cache_owner;   /* the PDO the cached permission data came from (a reference) */
 	/* Events held until the caller's own transaction commits, per PDO handle (fanout.c). */
 	HashTable *deferred_events;
 ZEND_END_MODULE_GLOBALS(ebla_chat)

@@ -140,6 +140,24 @@ static void ec_acl_entry_free(zval *zv)
 	efree(e);
 }
 
+/* The cache holds one table of actors per PDO object (per database: the same id in another
+ * database is another user). Entries live until the end of the request, never less, so the
+ * `const ec_actor *` handed out stays valid even if a PDO call runs user code that uses the
+ * extension with another PDO. Each PDO is referenced, so its handle cannot be reused. */
+typedef struct {
+	zend_object *pdo;
+	HashTable actors;
+} ec_acl_db_cache;
+
+static void ec_acl_db_cache_free(zval *zv)
+{
+	ec_acl_db_cache *c = Z_PTR_P(zv);
+
+	zend_hash_destroy(&c->actors);
+	OBJ_RELEASE(c->pdo);
+	efree(c);
+}
+
 void ec_acl_rshutdown(void)
 {
 	if (EC_G(acl_cache)) {
@@ -147,26 +165,25 @@ void ec_acl_rshutdown(void)
 		FREE_HASHTABLE(EC_G(acl_cache));
 		EC_G(acl_cache) = NULL;
 	}
-	if (EC_G(acl_cache_owner)) {
-		OBJ_RELEASE(EC_G(acl_cache_owner));
-		EC_G(acl_cache_owner) = NULL;
-	}
 }
 
-/* The cache belongs to one PDO (one database) at a time: the same id in another database is
- * another user. The owner is referenced so its address cannot be reused by a new PDO. */
 static HashTable *ec_acl_cache_for(ec_db *db)
 {
-	if (EC_G(acl_cache_owner) != db->pdo) {
-		ec_acl_rshutdown();
-	}
+	ec_acl_db_cache *c;
+
 	if (!EC_G(acl_cache)) {
 		ALLOC_HASHTABLE(EC_G(acl_cache));
-		zend_hash_init(EC_G(acl_cache), 8, NULL, ec_acl_entry_free, 0);
-		EC_G(acl_cache_owner) = db->pdo;
-		GC_ADDREF(db->pdo);
+		zend_hash_init(EC_G(acl_cache), 2, NULL, ec_acl_db_cache_free, 0);
 	}
-	return EC_G(acl_cache);
+	c = zend_hash_index_find_ptr(EC_G(acl_cache), db->pdo->handle);
+	if (!c) {
+		c = emalloc(sizeof(*c));
+		c->pdo = db->pdo;
+		GC_ADDREF(c->pdo);
+		zend_hash_init(&c->actors, 8, NULL, ec_acl_entry_free, 0);
+		zend_hash_index_add_new_ptr(EC_G(acl_cache), db->pdo->handle, c);
+	}
+	return &c->actors;
 }
 
 /* ---- loading the actor ----------------------------------------------------------------- */
@@ -670,6 +687,18 @@ static zend_string *ec_acl_search_pattern(zend_string *search)
 	return smart_str_extract(&out);
 }
 
+/* Longer than any name EspoCRM stores (first + last name: 2 x 100): refused rather than sent
+ * four times to the database. */
+#define EC_ACL_SEARCH_MAX 255
+
+static zend_result ec_acl_search_check(zend_string *search)
+{
+	if (ZSTR_LEN(search) > EC_ACL_SEARCH_MAX) {
+		return ec_bad_request("Option \"search\" is too long: at most %d bytes", EC_ACL_SEARCH_MAX);
+	}
+	return ec_text_require_utf8(search, "Option \"search\"");
+}
+
 /* One partner row: id, name, userName, type. */
 static void ec_acl_partner_row(zval *row, zval *out)
 {
@@ -771,7 +800,7 @@ ZEND_FUNCTION(ebla_chat_partners)
 		|| ec_option_long(opts, "limit", 50, 1, 200, &limit) == FAILURE
 		|| ec_option_long(opts, "offset", 0, 0, INT32_MAX, &offset) == FAILURE
 		|| ec_option_string(opts, "search", &search) == FAILURE
-		|| (search && ec_text_require_utf8(search, "Option \"search\"") == FAILURE)
+		|| (search && ec_acl_search_check(search) == FAILURE)
 		|| !(actor = ec_acl_actor(&db, actor_id, acl))) {
 		RETURN_THROWS();
 	}

@@ -38,7 +38,8 @@ ec_run(function (PDO $pdo) {
         $r = ebla_chat_partners($pdo, 'adm', ['search' => $search]);
         echo str_pad(var_export($search, true), 10), ' ', $r['total'], ': ', acl_names($r), "\n";
     }
-    foreach (["\xff", "a\0b", ['a'], 5] as $bad) {
+    echo '255 bytes: ', ebla_chat_partners($pdo, 'adm', ['search' => str_repeat('a', 255)])['total'], "\n";
+    foreach (["\xff", "a\0b", ['a'], 5, str_repeat('a', 256)] as $bad) {
         ec_throws(fn() => ebla_chat_partners($pdo, 'adm', ['search' => $bad]));
     }
 
@@ -100,10 +101,12 @@ total: 13
 'Sa'       2: same1, same2
 'name'     2: same1, same2
 NULL       13: pct, ann, anna2, anna, bob, noname, nulls, same1, same2, under, uxder, bang, emptyfirst
+255 bytes: 0
 EblaChat\BadRequestException: Option "search" is not valid UTF-8 (at byte offset 0)
 EblaChat\BadRequestException: Option "search" contains a NUL byte at offset 1
 EblaChat\BadRequestException: Option "search" must be a string
 EblaChat\BadRequestException: Option "search" must be a string
+EblaChat\BadRequestException: Option "search" is too long: at most 255 bytes
 -- pages
 offset 0: 13: pct, ann, anna2, anna, bob
 offset 5: 13: noname, nulls, same1, same2, under

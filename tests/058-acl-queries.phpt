@@ -20,6 +20,23 @@ class CountingStatement extends PDOStatement
     }
 }
 
+/** On its first execute, uses the extension with another PDO (another database) from inside a PDO call. */
+class ReentrantStatement extends PDOStatement
+{
+    public static ?Closure $hook = null;
+
+    protected function __construct() {}
+
+    public function execute(?array $params = null): bool
+    {
+        if ($hook = self::$hook) {
+            self::$hook = null;
+            $hook();
+        }
+        return parent::execute($params);
+    }
+}
+
 function counted(callable $fn): int
 {
     CountingStatement::$executed = 0;
@@ -80,6 +97,20 @@ ec_run(function (PDO $pdo) {
         echo "reached: $reached, partners total: {$p['total']}\n";
         echo 'admin partners total: ', ebla_chat_partners($pdo, $admin)['total'], "\n";
     }
+
+    echo "-- re-entrant use with another PDO, from inside a PDO call\n";
+    $other = new PDO('sqlite::memory:');
+    $other->setAttribute(PDO::ATTR_ERRMODE, PDO::ERRMODE_EXCEPTION);
+    ebla_chat_schema($other, EBLA_CHAT_SCHEMA_CORE);
+    acl_user($other, 'reg10', 'admin');                  // the same id, another user in another database
+    acl_user($other, 'zoe');
+    $pdo->setAttribute(PDO::ATTR_STATEMENT_CLASS, [ReentrantStatement::class]);
+    ReentrantStatement::$hook = function () use ($other) {
+        echo 'inner (other database): ', acl_names(ebla_chat_partners($other, 'reg10', ['search' => 'zo'])), "\n";
+    };
+    $p = ebla_chat_partners($pdo, 'reg10', ['search' => 'reg3']);
+    echo 'outer: ', acl_names($p), "\n";
+    echo 'outer again: ', acl_names(ebla_chat_partners($pdo, 'reg10', ['search' => 'reg3'])), "\n";
 });
 ?>
 --EXPECT--
@@ -99,3 +130,7 @@ partners, levels from the acl option: 3
 can_chat with every user: 300 statements for 300 users
 reached: 112, partners total: 113
 admin partners total: 305
+-- re-entrant use with another PDO, from inside a PDO call
+inner (other database): zoe
+outer: reg300
+outer again: reg300

@@ -184,6 +184,11 @@ zend_result ec_db_run(ec_db *db, const char *sql, size_t sql_len, zval *params, 
 		}
 		zval_ptr_dtor(&result);
 	}
+	if (status == FAILURE && EC_G(statements)) {
+		/* A statement that failed may be left in a state its driver will not run again
+		 * (SQLite): prepare it afresh next time. */
+		zend_hash_str_del(EC_G(statements), sql, sql_len);
+	}
 	OBJ_RELEASE(stmt);
 	return status;
 }

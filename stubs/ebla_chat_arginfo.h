@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 1a938d1a99eeeedeb3eb5c894af9c582c5749cd0 */
+ * Stub hash: baf8578f1b4ef01b8931d4fde981e51b61ba63c2 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
@@ -11,6 +11,85 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_schema, 0, 1, IS_ARRAY
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, flags, IS_LONG, 0, "0")
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_dialog_open, 0, 3, IS_ARRAY, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, memberIds, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_dialog_get, 0, 3, IS_ARRAY, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, dialogId, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_dialog_list, 0, 2, IS_ARRAY, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_dialog_members, 0, 3, IS_ARRAY, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, dialogId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, add, IS_ARRAY, 0, "[]")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, remove, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_post, 0, 4, IS_ARRAY, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, dialogId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, text, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, attachmentIds, IS_ARRAY, 0, "[]")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_messages, 0, 3, IS_ARRAY, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, dialogId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_message_edit, 0, 4, IS_ARRAY, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, messageId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, text, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_message_delete, 0, 3, IS_VOID, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, messageId, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_unread, 0, 2, IS_ARRAY, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_mark_read, 0, 3, IS_LONG, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, dialogId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, upToNumber, IS_LONG, 1, "null")
+ZEND_END_ARG_INFO()
+
+#define arginfo_ebla_chat_popups arginfo_ebla_chat_dialog_list
+
+#define arginfo_ebla_chat_poll arginfo_ebla_chat_dialog_list
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_dialog_mute, 0, 4, IS_VOID, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, dialogId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, muted, _IS_BOOL, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_can_chat, 0, 3, _IS_BOOL, 0)
 	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
 	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
@@ -18,16 +97,25 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_can_chat, 0, 3, _IS_BO
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_partners, 0, 2, IS_ARRAY, 0)
-	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
-	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
-	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
-ZEND_END_ARG_INFO()
+#define arginfo_ebla_chat_partners arginfo_ebla_chat_dialog_list
 
 
 ZEND_FUNCTION(ebla_chat_version);
 ZEND_FUNCTION(ebla_chat_generate_id);
 ZEND_FUNCTION(ebla_chat_schema);
+ZEND_FUNCTION(ebla_chat_dialog_open);
+ZEND_FUNCTION(ebla_chat_dialog_get);
+ZEND_FUNCTION(ebla_chat_dialog_list);
+ZEND_FUNCTION(ebla_chat_dialog_members);
+ZEND_FUNCTION(ebla_chat_post);
+ZEND_FUNCTION(ebla_chat_messages);
+ZEND_FUNCTION(ebla_chat_message_edit);
+ZEND_FUNCTION(ebla_chat_message_delete);
+ZEND_FUNCTION(ebla_chat_unread);
+ZEND_FUNCTION(ebla_chat_mark_read);
+ZEND_FUNCTION(ebla_chat_popups);
+ZEND_FUNCTION(ebla_chat_poll);
+ZEND_FUNCTION(ebla_chat_dialog_mute);
 ZEND_FUNCTION(ebla_chat_can_chat);
 ZEND_FUNCTION(ebla_chat_partners);
 
@@ -36,6 +124,19 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(ebla_chat_version, arginfo_ebla_chat_version)
 	ZEND_FE(ebla_chat_generate_id, arginfo_ebla_chat_generate_id)
 	ZEND_FE(ebla_chat_schema, arginfo_ebla_chat_schema)
+	ZEND_FE(ebla_chat_dialog_open, arginfo_ebla_chat_dialog_open)
+	ZEND_FE(ebla_chat_dialog_get, arginfo_ebla_chat_dialog_get)
+	ZEND_FE(ebla_chat_dialog_list, arginfo_ebla_chat_dialog_list)
+	ZEND_FE(ebla_chat_dialog_members, arginfo_ebla_chat_dialog_members)
+	ZEND_FE(ebla_chat_post, arginfo_ebla_chat_post)
+	ZEND_FE(ebla_chat_messages, arginfo_ebla_chat_messages)
+	ZEND_FE(ebla_chat_message_edit, arginfo_ebla_chat_message_edit)
+	ZEND_FE(ebla_chat_message_delete, arginfo_ebla_chat_message_delete)
+	ZEND_FE(ebla_chat_unread, arginfo_ebla_chat_unread)
+	ZEND_FE(ebla_chat_mark_read, arginfo_ebla_chat_mark_read)
+	ZEND_FE(ebla_chat_popups, arginfo_ebla_chat_popups)
+	ZEND_FE(ebla_chat_poll, arginfo_ebla_chat_poll)
+	ZEND_FE(ebla_chat_dialog_mute, arginfo_ebla_chat_dialog_mute)
 	ZEND_FE(ebla_chat_can_chat, arginfo_ebla_chat_can_chat)
 	ZEND_FE(ebla_chat_partners, arginfo_ebla_chat_partners)
 	ZEND_FE_END

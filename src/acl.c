@@ -203,7 +203,7 @@ static ec_acl_entry *ec_acl_load_user(ec_db *db, zend_string *actor_id)
 	row = zend_hash_index_find(Z_ARRVAL(rows), 0);
 	if (!row) {
 		zval_ptr_dtor(&rows);
-		ec_not_found("User \"%s\" not found", ZSTR_VAL(actor_id));
+		ec_not_found("User %s not found", ZSTR_VAL(actor_id));
 		return NULL;
 	}
 	e = ecalloc(1, sizeof(*e));
@@ -233,12 +233,12 @@ static zend_result ec_acl_require_usable(const ec_actor *a, bool active)
 		case EC_USER_API:
 			return ec_forbidden("API users cannot use the chat");
 		case EC_USER_OTHER:
-			return ec_forbidden("User \"%s\" has a user type the chat does not know", ZSTR_VAL(a->id));
+			return ec_forbidden("User %s has a user type the chat does not know", ZSTR_VAL(a->id));
 		default:
 			break;
 	}
 	if (!active) {
-		return ec_forbidden("User \"%s\" is not active", ZSTR_VAL(a->id));
+		return ec_forbidden("User %s is not active", ZSTR_VAL(a->id));
 	}
 	if (a->is_portal && !EC_G(portal_enabled)) {
 		return ec_forbidden("Portal users cannot use the chat here (ebla_chat.portal_enabled = 0)");
@@ -548,13 +548,13 @@ zend_result ec_acl_require_partners(ec_db *db, const ec_actor *actor, zend_strin
 	 * never why that user is out of reach (inactive, other team...): that is not the actor's to see. */
 	for (uint32_t i = 0; i < n && status == SUCCESS; i++) {
 		if (!zend_hash_exists(&reach, ids[i])) {
-			status = ec_not_found("User \"%s\" not found", ZSTR_VAL(ids[i]));
+			status = ec_not_found("User %s not found", ZSTR_VAL(ids[i]));
 		}
 	}
 	for (uint32_t i = 0; i < n && status == SUCCESS; i++) {
 		zval *ok = zend_hash_find(&reach, ids[i]);
 		if (Z_TYPE_P(ok) != IS_TRUE) {
-			status = ec_forbidden("You may not chat with user \"%s\"", ZSTR_VAL(ids[i]));
+			status = ec_forbidden("You may not chat with user %s", ZSTR_VAL(ids[i]));
 		}
 	}
 	zend_hash_destroy(&reach);
@@ -614,7 +614,7 @@ ZEND_FUNCTION(ebla_chat_can_chat)
 	ok = zend_hash_find(&reach, other_id);
 	if (!ok) {
 		zend_hash_destroy(&reach);
-		ec_not_found("User \"%s\" not found", ZSTR_VAL(other_id));
+		ec_not_found("User %s not found", ZSTR_VAL(other_id));
 		RETURN_THROWS();
 	}
 	RETVAL_BOOL(Z_TYPE_P(ok) == IS_TRUE);

@@ -6,7 +6,7 @@ acl: who may act (unknown, deleted, inactive, system, api users), ids and option
 <?php
 require __DIR__ . '/acl.inc';
 
-ec_run(function (PDO $pdo) {
+acl_run(function (PDO $pdo) {
     acl_user($pdo, 'anna');
     acl_user($pdo, 'bob');
     acl_user($pdo, 'ina', 'regular', ['isActive' => 0]);
@@ -34,7 +34,7 @@ ec_run(function (PDO $pdo) {
     echo "self: ", var_export(ebla_chat_can_chat($pdo, 'anna', 'anna'), true), "\n";
 
     echo "-- malformed ids\n";
-    foreach (['', 'a b', str_repeat('x', 65), "an\0na", "anna'--", 'ä'] as $bad) {
+    foreach (['', 'a b', str_repeat('x', 37), "an\0na", "anna'--", 'ä'] as $bad) {
         ec_throws(fn() => ebla_chat_can_chat($pdo, $bad, 'anna'));
         ec_throws(fn() => ebla_chat_can_chat($pdo, 'anna', $bad));
     }
@@ -57,37 +57,37 @@ ec_run(function (PDO $pdo) {
 ?>
 --EXPECT--
 -- actors
-nobody: EblaChat\NotFoundException: User "nobody" not found
-nobody (partners): EblaChat\NotFoundException: User "nobody" not found
-gone: EblaChat\NotFoundException: User "gone" not found
-gone (partners): EblaChat\NotFoundException: User "gone" not found
-ina: EblaChat\ForbiddenException: User "ina" is not active
-ina (partners): EblaChat\ForbiddenException: User "ina" is not active
+nobody: EblaChat\NotFoundException: User nobody not found
+nobody (partners): EblaChat\NotFoundException: User nobody not found
+gone: EblaChat\NotFoundException: User gone not found
+gone (partners): EblaChat\NotFoundException: User gone not found
+ina: EblaChat\ForbiddenException: User ina is not active
+ina (partners): EblaChat\ForbiddenException: User ina is not active
 system: EblaChat\ForbiddenException: The system user cannot use the chat
 system (partners): EblaChat\ForbiddenException: The system user cannot use the chat
 apiuser: EblaChat\ForbiddenException: API users cannot use the chat
 apiuser (partners): EblaChat\ForbiddenException: API users cannot use the chat
-robot: EblaChat\ForbiddenException: User "robot" has a user type the chat does not know
-robot (partners): EblaChat\ForbiddenException: User "robot" has a user type the chat does not know
+robot: EblaChat\ForbiddenException: User robot has a user type the chat does not know
+robot (partners): EblaChat\ForbiddenException: User robot has a user type the chat does not know
 anna: true
 -- the other user
-nobody: EblaChat\NotFoundException: User "nobody" not found
-gone: EblaChat\NotFoundException: User "gone" not found
+nobody: EblaChat\NotFoundException: User nobody not found
+gone: EblaChat\NotFoundException: User gone not found
 self: false
 -- malformed ids
-EblaChat\BadRequestException: actorId is not a valid id: expected 1 to 64 characters of A-Z a-z 0-9 - _ .
-EblaChat\BadRequestException: otherUserId is not a valid id: expected 1 to 64 characters of A-Z a-z 0-9 - _ .
-EblaChat\BadRequestException: actorId is not a valid id: expected 1 to 64 characters of A-Z a-z 0-9 - _ .
-EblaChat\BadRequestException: otherUserId is not a valid id: expected 1 to 64 characters of A-Z a-z 0-9 - _ .
-EblaChat\BadRequestException: actorId is not a valid id: expected 1 to 64 characters of A-Z a-z 0-9 - _ .
-EblaChat\BadRequestException: otherUserId is not a valid id: expected 1 to 64 characters of A-Z a-z 0-9 - _ .
-EblaChat\BadRequestException: actorId is not a valid id: expected 1 to 64 characters of A-Z a-z 0-9 - _ .
-EblaChat\BadRequestException: otherUserId is not a valid id: expected 1 to 64 characters of A-Z a-z 0-9 - _ .
-EblaChat\BadRequestException: actorId is not a valid id: expected 1 to 64 characters of A-Z a-z 0-9 - _ .
-EblaChat\BadRequestException: otherUserId is not a valid id: expected 1 to 64 characters of A-Z a-z 0-9 - _ .
-EblaChat\BadRequestException: actorId is not a valid id: expected 1 to 64 characters of A-Z a-z 0-9 - _ .
-EblaChat\BadRequestException: otherUserId is not a valid id: expected 1 to 64 characters of A-Z a-z 0-9 - _ .
-EblaChat\BadRequestException: actorId is not a valid id: expected 1 to 64 characters of A-Z a-z 0-9 - _ .
+EblaChat\BadRequestException: actorId is not a valid id: expected 1 to 36 characters of A-Z a-z 0-9 - _ .
+EblaChat\BadRequestException: otherUserId is not a valid id: expected 1 to 36 characters of A-Z a-z 0-9 - _ .
+EblaChat\BadRequestException: actorId is not a valid id: expected 1 to 36 characters of A-Z a-z 0-9 - _ .
+EblaChat\BadRequestException: otherUserId is not a valid id: expected 1 to 36 characters of A-Z a-z 0-9 - _ .
+EblaChat\BadRequestException: actorId is not a valid id: expected 1 to 36 characters of A-Z a-z 0-9 - _ .
+EblaChat\BadRequestException: otherUserId is not a valid id: expected 1 to 36 characters of A-Z a-z 0-9 - _ .
+EblaChat\BadRequestException: actorId is not a valid id: expected 1 to 36 characters of A-Z a-z 0-9 - _ .
+EblaChat\BadRequestException: otherUserId is not a valid id: expected 1 to 36 characters of A-Z a-z 0-9 - _ .
+EblaChat\BadRequestException: actorId is not a valid id: expected 1 to 36 characters of A-Z a-z 0-9 - _ .
+EblaChat\BadRequestException: otherUserId is not a valid id: expected 1 to 36 characters of A-Z a-z 0-9 - _ .
+EblaChat\BadRequestException: actorId is not a valid id: expected 1 to 36 characters of A-Z a-z 0-9 - _ .
+EblaChat\BadRequestException: otherUserId is not a valid id: expected 1 to 36 characters of A-Z a-z 0-9 - _ .
+EblaChat\BadRequestException: actorId is not a valid id: expected 1 to 36 characters of A-Z a-z 0-9 - _ .
 -- options
 EblaChat\BadRequestException: Unknown option "search"; known options: acl
 EblaChat\BadRequestException: Unknown option at index 0: options are named

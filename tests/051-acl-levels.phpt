@@ -6,7 +6,7 @@ acl: admins, super-admins and the User read levels (all, team, own, no, false, u
 <?php
 require __DIR__ . '/acl.inc';
 
-ec_run(function (PDO $pdo) {
+acl_run(function (PDO $pdo) {
     $all = [];
     foreach (['adm' => 'admin', 'sup' => 'super-admin', 'adam' => 'admin', 'sue' => 'super-admin', 'pat' => 'portal',
               'ted' => 'regular', 'olga' => 'regular', 'rall' => 'regular', 'rteam' => 'regular', 'rown' => 'regular',

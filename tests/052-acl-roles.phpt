@@ -6,7 +6,7 @@ acl: roles come from the baseline role (INI), the user's roles and the roles of 
 <?php
 require __DIR__ . '/acl.inc';
 
-ec_run(function (PDO $pdo) {
+acl_run(function (PDO $pdo) {
     $all = [];
     foreach (['anna', 'bob', 'carl', 'dora', 'eve', 'finn', 'gus', 'hank', 'ivy'] as $name) {
         $all[] = acl_user($pdo, $name);

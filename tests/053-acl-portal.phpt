@@ -6,7 +6,7 @@ acl: portal users are reached with portal permission (yes wins, unset = no); por
 <?php
 require __DIR__ . '/acl.inc';
 
-ec_run(function (PDO $pdo) {
+acl_run(function (PDO $pdo) {
     $all = [];
     foreach (['adm' => 'admin', 'sup' => 'super-admin', 'pat' => 'portal', 'paula' => 'portal', 'pia' => 'portal',
               'anna' => 'regular', 'bob' => 'regular', 'carl' => 'regular', 'dora' => 'regular', 'eve' => 'regular',

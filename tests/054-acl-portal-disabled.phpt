@@ -8,7 +8,7 @@ ebla_chat.portal_enabled=0
 <?php
 require __DIR__ . '/acl.inc';
 
-ec_run(function (PDO $pdo) {
+acl_run(function (PDO $pdo) {
     $all = [];
     foreach (['adm' => 'admin', 'pat' => 'portal', 'pia' => 'portal', 'anna' => 'regular', 'bob' => 'regular'] as $name => $type) {
         $all[] = acl_user($pdo, $name, $type);

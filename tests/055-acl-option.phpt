@@ -6,7 +6,7 @@ acl: the `acl` option (EspoCRM's AclManager levels) takes precedence over the ro
 <?php
 require __DIR__ . '/acl.inc';
 
-ec_run(function (PDO $pdo) {
+acl_run(function (PDO $pdo) {
     $all = [];
     foreach (['adm' => 'admin', 'anna' => 'regular', 'bob' => 'regular', 'carl' => 'regular', 'pat' => 'portal'] as $name => $type) {
         $all[] = acl_user($pdo, $name, $type);

@@ -6,7 +6,7 @@ acl: ebla_chat_partners search (name prefixes, case-insensitive, wildcards liter
 <?php
 require __DIR__ . '/acl.inc';
 
-ec_run(function (PDO $pdo) {
+acl_run(function (PDO $pdo) {
     acl_user($pdo, 'adm', 'admin');
     acl_user($pdo, 'anna', 'regular', ['firstName' => 'Anna', 'lastName' => 'Smith']);
     acl_user($pdo, 'anna2', 'regular', ['firstName' => 'anna', 'lastName' => 'Adams']);

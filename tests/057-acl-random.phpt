@@ -349,7 +349,7 @@ function run_seed(PDO $pdo, int $seed, array &$kinds): void
     }
 }
 
-ec_run(function (PDO $pdo) {
+acl_run(function (PDO $pdo) {
     $kinds = [];
     foreach (SEEDS as $seed) {
         // each world in its own tables; user ids differ from world to world, as the permission

@@ -61,7 +61,7 @@ function grow(PDO $pdo, int $from, int $n, string $team, string $role): void
     $pdo->commit();
 }
 
-ec_run(function (PDO $pdo) {
+acl_run(function (PDO $pdo) {
     $team = ec_team($pdo, 'Big');
     $role = ec_role($pdo, 'team', 'yes');
     ec_role($pdo, 'own', 'no', [], [$team]);

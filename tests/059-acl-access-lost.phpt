@@ -6,7 +6,7 @@ acl: system, api, inactive and deleted users are nobody's partners; a partner wh
 <?php
 require __DIR__ . '/acl.inc';
 
-ec_run(function (PDO $pdo) {
+acl_run(function (PDO $pdo) {
     foreach (['sup' => 'super-admin', 'adm' => 'admin', 'anna' => 'regular', 'bob' => 'regular', 'carl' => 'regular',
               'dora' => 'regular', 'sys' => 'system', 'api' => 'api', 'off' => 'regular', 'gone' => 'regular'] as $name => $type) {
         acl_user($pdo, $name, $type);
@@ -64,6 +64,6 @@ carl deactivated:
 anna        -> dora
 dora made an api user:
 anna        -> (nobody)
-dora deleted: EblaChat\NotFoundException: User "dora" not found
+dora deleted: EblaChat\NotFoundException: User dora not found
 bob (all) reaches carl (inactive now)? false
 Sales deleted: false

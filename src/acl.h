@@ -13,6 +13,9 @@ typedef enum {
 	EC_USER_REGULAR, EC_USER_ADMIN, EC_USER_SUPER_ADMIN, EC_USER_PORTAL, EC_USER_SYSTEM, EC_USER_API, EC_USER_OTHER
 } ec_user_type;
 
+/* EspoCRM's `User` scope read level, ordered from least to most permissive so merging is max(). */
+typedef enum { EC_READ_NO, EC_READ_OWN, EC_READ_TEAM, EC_READ_ALL } ec_read_level;
+
 typedef struct {
 	zend_string *id;
 	zend_string *name;       /* display name */
@@ -20,6 +23,10 @@ typedef struct {
 	ec_user_type type;
 	bool is_admin;           /* admin or super-admin */
 	bool is_portal;
+	/* Effective levels: the caller's `acl` option over the role tables; admins all/yes;
+	 * meaningless for portal actors (their reach is their dialogs). */
+	ec_read_level user_read;
+	bool portal_permission;
 } ec_actor;
 
 /* Why partners are checked: portal users may post in dialogs they belong to, never open or add. */
@@ -35,6 +42,11 @@ const ec_actor *ec_acl_actor(ec_db *db, zend_string *actor_id, HashTable *acl);
  * it first). NotFound for unknown or deleted users, Forbidden otherwise (naming the reason, not
  * the user's data). A fixed number of queries whatever n. */
 zend_result ec_acl_require_partners(ec_db *db, const ec_actor *actor, zend_string **ids, uint32_t n, ec_acl_purpose purpose);
+
+/* The `acl` option of the functions that take options: BadRequest unless acl (may be NULL) has
+ * only the known keys with known values. ec_acl_actor checks it too; this is for callers that
+ * want the error before doing anything else. */
+zend_result ec_acl_option_check(HashTable *acl);
 
 void ec_acl_rshutdown(void);
 

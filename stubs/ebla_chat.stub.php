@@ -39,6 +39,8 @@ namespace {
     function ebla_chat_dialog_mute(PDO $pdo, string $actorId, string $dialogId, bool $muted): void {}
 
     /* --- acl --- */
+    function ebla_chat_can_chat(PDO $pdo, string $actorId, string $otherUserId, array $options = []): bool {}
+    function ebla_chat_partners(PDO $pdo, string $actorId, array $options = []): array {}
 
     /* --- fanout --- */
 }

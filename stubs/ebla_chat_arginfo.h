@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 291542c2cf889fa52cd9cb67b47b033b85451d2e */
+ * Stub hash: baf8578f1b4ef01b8931d4fde981e51b61ba63c2 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
@@ -90,6 +90,15 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_dialog_mute, 0, 4, IS_
 	ZEND_ARG_TYPE_INFO(0, muted, _IS_BOOL, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_can_chat, 0, 3, _IS_BOOL, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, otherUserId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+#define arginfo_ebla_chat_partners arginfo_ebla_chat_dialog_list
+
 
 ZEND_FUNCTION(ebla_chat_version);
 ZEND_FUNCTION(ebla_chat_generate_id);
@@ -107,6 +116,8 @@ ZEND_FUNCTION(ebla_chat_mark_read);
 ZEND_FUNCTION(ebla_chat_popups);
 ZEND_FUNCTION(ebla_chat_poll);
 ZEND_FUNCTION(ebla_chat_dialog_mute);
+ZEND_FUNCTION(ebla_chat_can_chat);
+ZEND_FUNCTION(ebla_chat_partners);
 
 
 static const zend_function_entry ext_functions[] = {
@@ -126,6 +137,8 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(ebla_chat_popups, arginfo_ebla_chat_popups)
 	ZEND_FE(ebla_chat_poll, arginfo_ebla_chat_poll)
 	ZEND_FE(ebla_chat_dialog_mute, arginfo_ebla_chat_dialog_mute)
+	ZEND_FE(ebla_chat_can_chat, arginfo_ebla_chat_can_chat)
+	ZEND_FE(ebla_chat_partners, arginfo_ebla_chat_partners)
 	ZEND_FE_END
 };
 

@@ -79,7 +79,7 @@ EblaChat\BadRequestException: Option "name" is not valid UTF-8 (at byte offset 3
 EblaChat\BadRequestException: Option "name" is longer than 255 bytes
 EblaChat\BadRequestException: memberIds is not a valid id: expected 1 to 36 characters of A-Z a-z 0-9 - _ .
 EblaChat\BadRequestException: memberIds is not a valid id: expected 1 to 36 characters of A-Z a-z 0-9 - _ .
-EblaChat\NotFoundException: User not found
+EblaChat\NotFoundException: User nosuchuser00000000 not found
 EblaChat\NotFoundException: User nosuchuser00000000 not found
 EblaChat\BadRequestException: actorId is not a valid id: expected 1 to 36 characters of A-Z a-z 0-9 - _ .
 EblaChat\NotFoundException: Dialog nosuchdialog00000 not found

@@ -57,7 +57,7 @@ EblaChat\BadRequestException: Members of a direct dialog cannot change; open a g
 EblaChat\BadRequestException: Members of a direct dialog cannot change; open a group dialog instead
 EblaChat\BadRequestException: A user cannot be added and removed at once
 EblaChat\BadRequestException: You cannot add yourself to a dialog
-EblaChat\NotFoundException: User not found
+EblaChat\NotFoundException: User nosuchuser0000000 not found
 EblaChat\BadRequestException: add is not a valid id: expected 1 to 36 characters of A-Z a-z 0-9 - _ .
 EblaChat\BadRequestException: You cannot add yourself to a dialog
 EblaChat\NotFoundException: Dialog nosuchdialog00000 not found

@@ -8,6 +8,7 @@ require __DIR__ . '/ebla_chat.inc';
 foreach (ec_backends() as $backend) {
     $pdo = ec_fresh_pdo($backend, $dsn);
     ebla_chat_schema($pdo, EBLA_CHAT_SCHEMA_CORE);
+    ec_baseline_role($pdo);
     if ($backend === 'sqlite') {
         $pdo->exec('PRAGMA journal_mode = WAL');
     }

@@ -9,6 +9,7 @@ $rounds = getenv('USE_ZEND_ALLOC') === '0' ? 8 : 40;  // fewer under valgrind
 foreach (ec_backends() as $backend) {
     $pdo = ec_fresh_pdo($backend, $dsn);
     ebla_chat_schema($pdo, EBLA_CHAT_SCHEMA_CORE);
+    ec_baseline_role($pdo);
     if ($backend === 'sqlite') {
         $pdo->exec('PRAGMA journal_mode = WAL');
     }

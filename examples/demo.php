@@ -157,6 +157,7 @@ printf("  Ada (admin, not a member) reads it: %d message(s)\n", count(ebla_chat_
 
 h('Refused');
 $tries = [
+    'Bob (Sales) opens a dialog with Dan (Support)' => fn () => ebla_chat_dialog_open($pdo, $bob, [$dan]),
     'Pia (portal) opens a dialog with Carol' => fn () => ebla_chat_dialog_open($pdo, $pia, [$carol]),
     'Bob posts into the Case dialog'         => fn () => ebla_chat_post($pdo, $bob, $onCase['id'], 'hello?'),
     'Carol edits Dan\'s message'             => fn () => ebla_chat_message_edit($pdo, $carol, $typo['id'], 'x'),

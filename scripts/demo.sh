@@ -22,7 +22,9 @@ if [ "$needs_build" -eq 1 ]; then
     phpize >/dev/null
     ./configure >/dev/null
   fi
+  mkdir -p modules   # make's libtool install into modules/ fails silently when it is gone
   make -j"$(nproc)" >/dev/null
+  [ -f modules/ebla_chat.so ] || { echo "demo: build produced no modules/ebla_chat.so" >&2; exit 1; }
 fi
 
 php_args=(-d "extension=$ROOT/modules/ebla_chat.so")

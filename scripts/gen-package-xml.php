@@ -5,7 +5,7 @@
  *   php scripts/gen-package-xml.php           rewrite package.xml
  *   php scripts/gen-package-xml.php --check   fail, listing the differences, when package.xml is stale
  *
- * <contents> lists every file `git ls-files` knows that a PECL user needs (sources, config.m4,
+ * <contents> lists every file `git ls-files` knows (plus new, not ignored ones) that a PECL user needs (sources, config.m4,
  * config.w32, stubs, tests, docs, examples); repository-only tooling (.ci/, scripts/, bench/, ...)
  * is left out. Roles: tests/ -> test; README*, LICENSE*, CHANGELOG*, docs/, examples/ -> doc;
  * everything else -> src. The version comes from PHP_EBLA_CHAT_VERSION in php_ebla_chat.h; when it
@@ -45,7 +45,9 @@ function header_version(): string
 /** Files to ship, with their PEAR role, sorted. */
 function shipped_files(): array
 {
-    $cmd = 'git -C ' . escapeshellarg(ROOT) . ' ls-files -z 2>&1';
+    // Tracked files plus new files not yet added (but not ignored ones): what `git add -A` would
+    // commit. On a clean clone (CI) that is exactly `git ls-files`.
+    $cmd = 'git -C ' . escapeshellarg(ROOT) . ' ls-files -z --cached --others --exclude-standard 2>&1';
     exec($cmd, $lines, $rc);
     if ($rc !== 0) {
         fail("`git ls-files` failed (not a git checkout?):\n" . implode("\n", $lines));
@@ -240,7 +242,7 @@ if ($check) {
         $problems[] = "missing from package.xml: $path (role $role)";
     }
     foreach (array_diff_key($old['files'], $files) as $path => $role) {
-        $problems[] = "in package.xml but not in git ls-files: $path";
+        $problems[] = "in package.xml but not in the repository: $path";
     }
     foreach (array_intersect_key($files, $old['files']) as $path => $role) {
         if ($old['files'][$path] !== $role) {

@@ -30,10 +30,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A clean export: only files git tracks (working-tree contents, so uncommitted edits are tested
-# too), never build products. package.xml is added even before it is first committed.
+# A clean export: the files git tracks or would add (not ignored), as in the working tree, so
+# uncommitted edits are tested too; never build products. On a clean clone: exactly HEAD.
 mkdir -p "$work/export"
-{ git ls-files -z; printf 'package.xml\0'; } | sort -zu | tar --null -T - -cf - | tar -C "$work/export" -xf -
+{ git ls-files -z --cached --others --exclude-standard; printf 'package.xml\0'; } | sort -zu \
+  | tar --null -T - -cf - | tar -C "$work/export" -xf -
 
 echo "package: pecl package"
 (cd "$work/export" && pecl package package.xml) >"$work/package.log" 2>&1 \

@@ -11,10 +11,12 @@ set -euo pipefail
 
 DIR="${EBLA_CHAT_SERVICES_DIR:-/tmp/ebla_chat-services}"
 HOST=127.0.0.1
-MYSQL_PORT=13306
-PGSQL_PORT=15432
-REDIS_PORT=16379
-CLUSTER_PORTS=(17001 17002 17003)
+# Ports can be moved (e.g. for a second, isolated set of services); keep them consistent between
+# start, stop and env by exporting the same variables for each call.
+MYSQL_PORT="${EBLA_CHAT_MYSQL_PORT:-13306}"
+PGSQL_PORT="${EBLA_CHAT_PGSQL_PORT:-15432}"
+REDIS_PORT="${EBLA_CHAT_REDIS_PORT:-16379}"
+read -r -a CLUSTER_PORTS <<<"${EBLA_CHAT_CLUSTER_PORTS:-17001 17002 17003}"
 DB_NAME=ebla_chat_test
 DB_USER=ebla
 DB_PASSWORD=ebla
@@ -75,7 +77,7 @@ export EBLA_CHAT_TEST_PGSQL_DSN='pgsql:host=$HOST;port=$PGSQL_PORT;dbname=$DB_NA
 export EBLA_CHAT_TEST_PGSQL_USER='$DB_USER'
 export EBLA_CHAT_TEST_PGSQL_PASSWORD='$DB_PASSWORD'
 export EBLA_CHAT_TEST_REDIS_URL='tcp://$HOST:$REDIS_PORT'
-export EBLA_CHAT_TEST_REDIS_CLUSTER='$HOST:${CLUSTER_PORTS[0]},$HOST:${CLUSTER_PORTS[1]},$HOST:${CLUSTER_PORTS[2]}'
+export EBLA_CHAT_TEST_REDIS_CLUSTER='$(printf "$HOST:%s," "${CLUSTER_PORTS[@]}" | sed 's/,$//')'
 export EBLA_CHAT_TEST_REDIS_SERVER='$redis_server'
 EOF
 }

@@ -45,6 +45,7 @@ if [ "${EBLA_CHAT_SKIP_BUILD:-0}" != 1 ]; then
     fi
   fi
   echo "test: building"
+  mkdir -p modules   # make's libtool install into modules/ fails silently when it is gone
   make -j"$(nproc)" >/dev/null
 fi
 [ -f modules/ebla_chat.so ] || { echo "test: modules/ebla_chat.so was not built" >&2; exit 1; }

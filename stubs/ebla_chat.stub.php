@@ -28,6 +28,10 @@ namespace {
     /* --- acl --- */
 
     /* --- fanout --- */
+    function ebla_chat_fanout_status(): array {}
+    function ebla_chat_fanout_channel(?string $userId = null, ?string $topicId = null): string {}
+    function ebla_chat_fanout_send(string $message, ?PDO $pdo = null): bool {}
+    function ebla_chat_subscribe(array $channels, callable $onEvent, float $timeout = 0.0): int {}
 }
 
 namespace EblaChat {

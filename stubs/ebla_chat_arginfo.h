@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: eae6a9c6caf29aeff4f2d0aa4f471a44a303e53f */
+ * Stub hash: d5d4aa6d6d513ec9f60585c552794f46a4f13de6 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
@@ -11,16 +11,43 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_schema, 0, 1, IS_ARRAY
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, flags, IS_LONG, 0, "0")
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_fanout_status, 0, 0, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_fanout_channel, 0, 0, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, userId, IS_STRING, 1, "null")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, topicId, IS_STRING, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_fanout_send, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, message, IS_STRING, 0)
+	ZEND_ARG_OBJ_INFO_WITH_DEFAULT_VALUE(0, pdo, PDO, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_subscribe, 0, 2, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, channels, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, onEvent, IS_CALLABLE, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, timeout, IS_DOUBLE, 0, "0.0")
+ZEND_END_ARG_INFO()
+
 
 ZEND_FUNCTION(ebla_chat_version);
 ZEND_FUNCTION(ebla_chat_generate_id);
 ZEND_FUNCTION(ebla_chat_schema);
+ZEND_FUNCTION(ebla_chat_fanout_status);
+ZEND_FUNCTION(ebla_chat_fanout_channel);
+ZEND_FUNCTION(ebla_chat_fanout_send);
+ZEND_FUNCTION(ebla_chat_subscribe);
 
 
 static const zend_function_entry ext_functions[] = {
 	ZEND_FE(ebla_chat_version, arginfo_ebla_chat_version)
 	ZEND_FE(ebla_chat_generate_id, arginfo_ebla_chat_generate_id)
 	ZEND_FE(ebla_chat_schema, arginfo_ebla_chat_schema)
+	ZEND_FE(ebla_chat_fanout_status, arginfo_ebla_chat_fanout_status)
+	ZEND_FE(ebla_chat_fanout_channel, arginfo_ebla_chat_fanout_channel)
+	ZEND_FE(ebla_chat_fanout_send, arginfo_ebla_chat_fanout_send)
+	ZEND_FE(ebla_chat_subscribe, arginfo_ebla_chat_subscribe)
 	ZEND_FE_END
 };
 

@@ -1,1 +1,933 @@
-/* dialogs */
+/* dialogs: see dialogs.h. */
+#include "php.h"
+#include "zend_smart_str.h"
+#include "ext/pdo/php_pdo_driver.h"
+#include "php_ebla_chat.h"
+#include "dialogs.h"
+#include "messages.h"
+#include "errors.h"
+#include "ids.h"
+#include "options.h"
+#include "text.h"
+
+#define EC_LIST_LIMIT_DEFAULT 50
+#define EC_LIST_LIMIT_MAX 200
+
+/* ---- loading ---- */
+
+zend_result ec_dialog_load(ec_db *db, const ec_actor *actor, zend_string *dialog_id, ec_access access, ec_dialog *d)
+{
+	zval params[2], *row;
+
+	memset(d, 0, sizeof(*d));
+	ZVAL_UNDEF(&d->row);
+	if (ec_id_require(dialog_id, "dialogId") == FAILURE) {
+		return FAILURE;
+	}
+	if (access == EC_WRITE) {
+		/* Every write that touches counters locks the dialog row first, so they serialize per
+		 * dialog; locking reads also see the newest rows inside a caller's older snapshot. */
+		zval lock;
+		ZVAL_STR(&params[0], dialog_id);
+		if (ec_db_query(db, db->dialect == EC_SQLITE ? "SELECT id FROM dialog WHERE id = ? AND deleted = FALSE"
+				: "SELECT id FROM dialog WHERE id = ? AND deleted = FALSE FOR UPDATE", params, 1, &lock) == FAILURE) {
+			return FAILURE;
+		}
+		zval_ptr_dtor(&lock);
+	}
+	ZVAL_STR(&params[0], actor->id);
+	ZVAL_STR(&params[1], dialog_id);
+	if (ec_db_query(db, "SELECT " EC_DIALOG_COLUMNS " FROM dialog d LEFT JOIN dialog_user du "
+			"ON du.dialog_id = d.id AND du.user_id = ? AND du.deleted = FALSE WHERE d.id = ? AND d.deleted = FALSE",
+			params, 2, &d->row) == FAILURE) {
+		return FAILURE;
+	}
+	row = zend_hash_index_find(Z_ARRVAL(d->row), 0);
+	if (!row) {
+		ec_dialog_free(d);
+		return ec_not_found("Dialog %s not found", ZSTR_VAL(dialog_id));
+	}
+	/* Keep the single row, not the list. */
+	{
+		zval only;
+		ZVAL_COPY(&only, row);
+		zval_ptr_dtor(&d->row);
+		ZVAL_COPY_VALUE(&d->row, &only);
+	}
+	row = &d->row;
+	d->id = Z_STR_P(EC_COL(row, EC_D_ID));
+	{
+		zend_string *type = ec_val_str(EC_COL(row, EC_D_TYPE));
+		d->direct = type && zend_string_equals_literal(type, "Direct");
+		if (type) {
+			zend_string_release(type);
+		}
+	}
+	d->message_count = ec_val_long(EC_COL(row, EC_D_MESSAGE_COUNT));
+	d->last_message_number = ec_val_long(EC_COL(row, EC_D_LAST_NUMBER));
+	d->member = Z_TYPE_P(EC_COL(row, EC_DU_ID)) != IS_NULL;
+	d->membership_id = ec_val_long(EC_COL(row, EC_DU_ID));
+	d->read_count = ec_val_long(EC_COL(row, EC_DU_READ_COUNT));
+	d->last_read_number = ec_val_long(EC_COL(row, EC_DU_LAST_READ));
+	d->mention_count = ec_val_long(EC_COL(row, EC_DU_MENTIONS));
+	if (!d->member && (access == EC_WRITE || !actor->is_admin)) {
+		ec_dialog_free(d);
+		return ec_forbidden("You are not a member of dialog %s", ZSTR_VAL(dialog_id));
+	}
+	return SUCCESS;
+}
+
+void ec_dialog_free(ec_dialog *d)
+{
+	zval_ptr_dtor(&d->row);
+	ZVAL_UNDEF(&d->row);
+	d->id = NULL;
+}
+
+/* direct_key = "<lower id>|<higher id>" plus "|<parentType>|<parentId>" when linked to a record. */
+static zend_string *ec_direct_key(const zend_string *a, const zend_string *b, const zend_string *parent_type, const zend_string *parent_id)
+{
+	const zend_string *lo = zend_binary_strcmp(ZSTR_VAL(a), ZSTR_LEN(a), ZSTR_VAL(b), ZSTR_LEN(b)) <= 0 ? a : b;
+	const zend_string *hi = lo == a ? b : a;
+
+	if (parent_type) {
+		return zend_strpprintf(0, "%s|%s|%s|%s", ZSTR_VAL(lo), ZSTR_VAL(hi), ZSTR_VAL(parent_type), ZSTR_VAL(parent_id));
+	}
+	return zend_strpprintf(0, "%s|%s", ZSTR_VAL(lo), ZSTR_VAL(hi));
+}
+
+zend_string *ec_direct_other(zval *dialog_row, const zend_string *actor_id)
+{
+	zval *key = EC_COL(dialog_row, EC_D_DIRECT_KEY);
+	const char *s, *bar, *end;
+
+	if (!key || Z_TYPE_P(key) != IS_STRING) {
+		return NULL;
+	}
+	s = Z_STRVAL_P(key);
+	end = s + Z_STRLEN_P(key);
+	bar = memchr(s, '|', end - s);
+	if (!bar) {
+		return NULL;
+	}
+	{
+		const char *second = bar + 1, *second_end = memchr(second, '|', end - second);
+		size_t first_len = bar - s, second_len = (second_end ? second_end : end) - second;
+		if (first_len == ZSTR_LEN(actor_id) && memcmp(s, ZSTR_VAL(actor_id), first_len) == 0) {
+			return zend_string_init(second, second_len, 0);
+		}
+		return zend_string_init(s, first_len, 0);
+	}
+}
+
+/* ---- rendering ---- */
+
+static void ec_add_nullable_str(zval *arr, const char *key, zval *v)
+{
+	zend_string *s = ec_val_str(v);
+	if (s) {
+		add_assoc_str(arr, key, s);
+	} else {
+		add_assoc_null(arr, key);
+	}
+}
+
+zend_result ec_dialogs_render(ec_db *db, const ec_actor *actor, zval *rows, zval *out)
+{
+	uint32_t n = zend_hash_num_elements(Z_ARRVAL_P(rows)), i = 0, m = 0;
+	zval *row, *params, members, messages, *member;
+	zend_string **last_ids;
+	smart_str sql = {0};
+	HashTable member_ids, member_names; /* dialog id => list of ids; user id => display name */
+	zend_result status;
+
+	if (n == 0) {
+		return SUCCESS;
+	}
+	params = safe_emalloc(n, sizeof(zval), 0);
+	last_ids = safe_emalloc(n, sizeof(zend_string *), 0);
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(rows), row) {
+		zval *last = EC_COL(row, EC_D_LAST_ID);
+		ZVAL_COPY(&params[i++], EC_COL(row, EC_D_ID));
+		if (last && Z_TYPE_P(last) == IS_STRING) {
+			last_ids[m++] = Z_STR_P(last);
+		}
+	} ZEND_HASH_FOREACH_END();
+
+	smart_str_appends(&sql,
+		"SELECT du.dialog_id, du.user_id, u.first_name, u.last_name, u.user_name FROM dialog_user du "
+		"LEFT JOIN `user` u ON u.id = du.user_id WHERE du.deleted = FALSE AND du.dialog_id IN (");
+	ec_sql_placeholders(&sql, n);
+	smart_str_appends(&sql, ") ORDER BY du.id");
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &members, NULL);
+	smart_str_free(&sql);
+	for (i = 0; i < n; i++) {
+		zval_ptr_dtor(&params[i]);
+	}
+	efree(params);
+	if (status == FAILURE) {
+		efree(last_ids);
+		return FAILURE;
+	}
+	array_init(&messages);
+	if (m && ec_messages_by_ids(db, last_ids, m, &messages) == FAILURE) {
+		efree(last_ids);
+		zval_ptr_dtor(&members);
+		zval_ptr_dtor(&messages);
+		return FAILURE;
+	}
+	efree(last_ids);
+
+	zend_hash_init(&member_ids, n, NULL, ZVAL_PTR_DTOR, 0);
+	zend_hash_init(&member_names, 16, NULL, ZVAL_PTR_DTOR, 0);
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(members), member) {
+		zval *list, name;
+		zend_string *dialog_id = Z_STR_P(EC_COL(member, 0)), *user_id = ec_val_str(EC_COL(member, 1));
+		if (!user_id) {
+			continue;
+		}
+		list = zend_hash_find(&member_ids, dialog_id);
+		if (!list) {
+			zval empty;
+			array_init(&empty);
+			list = zend_hash_add_new(&member_ids, dialog_id, &empty);
+		}
+		add_next_index_str(list, zend_string_copy(user_id));
+		if (!zend_hash_exists(&member_names, user_id)) {
+			ZVAL_STR(&name, ec_display_name(EC_COL(member, 2), EC_COL(member, 3), EC_COL(member, 4)));
+			zend_hash_add_new(&member_names, user_id, &name);
+		}
+		zend_string_release(user_id);
+	} ZEND_HASH_FOREACH_END();
+
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(rows), row) {
+		zval item, *ids, *message;
+		zend_string *id = Z_STR_P(EC_COL(row, EC_D_ID)), *name = ec_val_str(EC_COL(row, EC_D_NAME));
+		zend_string *type = ec_val_str(EC_COL(row, EC_D_TYPE));
+		bool direct = type && zend_string_equals_literal(type, "Direct");
+		bool member = Z_TYPE_P(EC_COL(row, EC_DU_ID)) != IS_NULL;
+		zend_long unread = member ? ec_val_long(EC_COL(row, EC_D_MESSAGE_COUNT)) - ec_val_long(EC_COL(row, EC_DU_READ_COUNT)) : 0;
+		zval *last = EC_COL(row, EC_D_LAST_ID);
+
+		if (type) {
+			zend_string_release(type);
+		}
+		if ((!name || ZSTR_LEN(name) == 0) && direct) {
+			/* A direct dialog is called after the other member. */
+			zend_string *other = ec_direct_other(row, actor->id);
+			zval *other_name = other ? zend_hash_find(&member_names, other) : NULL;
+			if (name) {
+				zend_string_release(name);
+			}
+			name = other_name ? zend_string_copy(Z_STR_P(other_name)) : NULL;
+			if (other) {
+				zend_string_release(other);
+			}
+		}
+		array_init_size(&item, 13);
+		add_assoc_str(&item, "id", zend_string_copy(id));
+		if (name) {
+			add_assoc_str(&item, "name", name);
+		} else {
+			add_assoc_null(&item, "name");
+		}
+		add_assoc_string(&item, "type", direct ? "direct" : "group");
+		ec_add_nullable_str(&item, "parentType", EC_COL(row, EC_D_PARENT_TYPE));
+		ec_add_nullable_str(&item, "parentId", EC_COL(row, EC_D_PARENT_ID));
+		ids = zend_hash_find(&member_ids, id);
+		if (ids) {
+			Z_ADDREF_P(ids);
+			add_assoc_zval(&item, "memberIds", ids);
+		} else {
+			zval empty;
+			array_init(&empty);
+			add_assoc_zval(&item, "memberIds", &empty);
+		}
+		add_assoc_long(&item, "unread", unread > 0 ? unread : 0);
+		add_assoc_long(&item, "mentions", member ? ec_val_long(EC_COL(row, EC_DU_MENTIONS)) : 0);
+		add_assoc_bool(&item, "muted", member && ec_val_bool(EC_COL(row, EC_DU_MUTED)));
+		message = last && Z_TYPE_P(last) == IS_STRING ? zend_hash_find(Z_ARRVAL(messages), Z_STR_P(last)) : NULL;
+		if (message) {
+			Z_ADDREF_P(message);
+			add_assoc_zval(&item, "lastMessage", message);
+		} else {
+			add_assoc_null(&item, "lastMessage");
+		}
+		ec_add_nullable_str(&item, "lastMessageAt", EC_COL(row, EC_D_LAST_AT));
+		ec_add_nullable_str(&item, "createdAt", EC_COL(row, EC_D_CREATED_AT));
+		ec_add_nullable_str(&item, "createdById", EC_COL(row, EC_D_CREATED_BY));
+		add_next_index_zval(out, &item);
+	} ZEND_HASH_FOREACH_END();
+
+	zend_hash_destroy(&member_ids);
+	zend_hash_destroy(&member_names);
+	zval_ptr_dtor(&members);
+	zval_ptr_dtor(&messages);
+	return SUCCESS;
+}
+
+/* Renders one loaded dialog into return_value. */
+static zend_result ec_dialog_render_one(ec_db *db, const ec_actor *actor, zval *row, zval *return_value)
+{
+	zval rows, list, *item;
+
+	array_init(&rows);
+	Z_ADDREF_P(row);
+	add_next_index_zval(&rows, row);
+	array_init(&list);
+	if (ec_dialogs_render(db, actor, &rows, &list) == FAILURE) {
+		zval_ptr_dtor(&rows);
+		zval_ptr_dtor(&list);
+		return FAILURE;
+	}
+	item = zend_hash_index_find(Z_ARRVAL(list), 0);
+	ZVAL_COPY(return_value, item);
+	zval_ptr_dtor(&rows);
+	zval_ptr_dtor(&list);
+	return SUCCESS;
+}
+
+/* Loads (for reading) and renders a dialog: the answer of get, open and members. */
+static zend_result ec_dialog_answer(ec_db *db, const ec_actor *actor, zend_string *dialog_id, zval *return_value)
+{
+	ec_dialog d;
+	zend_result status;
+
+	if (ec_dialog_load(db, actor, dialog_id, EC_READ, &d) == FAILURE) {
+		return FAILURE;
+	}
+	status = ec_dialog_render_one(db, actor, &d.row, return_value);
+	ec_dialog_free(&d);
+	return status;
+}
+
+/* The dialog as a former member sees it right after leaving: no membership, no counts. */
+static zend_result ec_dialog_answer_outsider(ec_db *db, const ec_actor *actor, zend_string *dialog_id, zval *return_value)
+{
+	zval params[2], rows, *row;
+	zend_result status;
+
+	ZVAL_STR(&params[0], actor->id);
+	ZVAL_STR(&params[1], dialog_id);
+	status = ec_db_query(db, "SELECT " EC_DIALOG_COLUMNS " FROM dialog d LEFT JOIN dialog_user du "
+		"ON du.dialog_id = d.id AND du.user_id = ? AND du.deleted = FALSE WHERE d.id = ?", params, 2, &rows);
+	if (status == FAILURE) {
+		return FAILURE;
+	}
+	row = zend_hash_index_find(Z_ARRVAL(rows), 0);
+	status = row ? ec_dialog_render_one(db, actor, row, return_value) : ec_not_found("Dialog %s not found", ZSTR_VAL(dialog_id));
+	zval_ptr_dtor(&rows);
+	return status;
+}
+
+/* ---- events ---- */
+
+zend_result ec_events_to_members(ec_db *db, ec_events *ev, zend_string *dialog_id, const char *topic,
+	const char *common, size_t common_len, bool with_counts)
+{
+	zval param, rows, *row;
+	zend_string *topic_str;
+	smart_str fields = {0};
+
+	ZVAL_STR(&param, dialog_id);
+	if (ec_db_query(db,
+			"SELECT du.user_id, d.message_count - du.read_count, du.mention_count FROM dialog_user du "
+			"JOIN dialog d ON d.id = du.dialog_id WHERE du.dialog_id = ? AND du.deleted = FALSE",
+			&param, 1, &rows) == FAILURE) {
+		return FAILURE;
+	}
+	topic_str = zend_string_init(topic, strlen(topic), 0);
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
+		zend_string *user_id = ec_val_str(EC_COL(row, 0));
+		if (!user_id) {
+			continue;
+		}
+		if (with_counts) {
+			zend_long unread = ec_val_long(EC_COL(row, 1));
+			smart_str_appendl(&fields, common, common_len);
+			smart_str_append_printf(&fields, ",\"unread\":" ZEND_LONG_FMT ",\"mentions\":" ZEND_LONG_FMT,
+				unread > 0 ? unread : 0, ec_val_long(EC_COL(row, 2)));
+			ec_events_add(ev, topic_str, user_id, ZSTR_VAL(fields.s), ZSTR_LEN(fields.s));
+			ZSTR_LEN(fields.s) = 0;
+		} else {
+			ec_events_add(ev, topic_str, user_id, common, common_len);
+		}
+		zend_string_release(user_id);
+	} ZEND_HASH_FOREACH_END();
+	smart_str_free(&fields);
+	zend_string_release(topic_str);
+	zval_ptr_dtor(&rows);
+	return SUCCESS;
+}
+
+void ec_events_stream_update(ec_events *ev, zend_string *dialog_id, zend_string *created_by, zend_string *note_id)
+{
+	smart_str fields = {0};
+	zend_string *topic = zend_strpprintf(0, "streamUpdate.Dialog.%s", ZSTR_VAL(dialog_id));
+
+	smart_str_appends(&fields, "\"createdById\":");
+	ec_json_str(&fields, created_by);
+	if (note_id) {
+		smart_str_appends(&fields, ",\"noteId\":");
+		ec_json_str(&fields, note_id);
+	}
+	smart_str_0(&fields);
+	ec_events_add(ev, topic, NULL, ZSTR_VAL(fields.s), ZSTR_LEN(fields.s));
+	smart_str_free(&fields);
+	zend_string_release(topic);
+}
+
+/* {"dialogId":"..","action":".."} to each of the given users. */
+static void ec_events_dialog_action(ec_events *ev, zend_string *dialog_id, const char *action, zend_string **users, uint32_t n)
+{
+	smart_str fields = {0};
+	zend_string *topic = zend_string_init("eblaChat.dialog", sizeof("eblaChat.dialog") - 1, 0);
+
+	smart_str_appends(&fields, "\"dialogId\":");
+	ec_json_str(&fields, dialog_id);
+	smart_str_append_printf(&fields, ",\"action\":\"%s\"", action);
+	smart_str_0(&fields);
+	for (uint32_t i = 0; i < n; i++) {
+		ec_events_add(ev, topic, users[i], ZSTR_VAL(fields.s), ZSTR_LEN(fields.s));
+	}
+	smart_str_free(&fields);
+	zend_string_release(topic);
+}
+
+/* ---- membership rows ---- */
+
+/* Adds users to a dialog whose counters are known (the dialog row is locked): new members start
+ * with everything read. Rows left behind by earlier members are reused (the unique index
+ * forbids a second row). Returns the users that were not members before in *added. */
+static zend_result ec_members_add(ec_db *db, zend_string *dialog_id, zend_long message_count, zend_long last_number,
+	zend_string **ids, uint32_t n, zend_string **added, uint32_t *added_count)
+{
+	smart_str sql = {0};
+	zval *params, rows, *row;
+	HashTable existing; /* user id => bool deleted */
+	zend_string *now = ec_now_utc();
+	uint32_t p = 0, inserts = 0, revives = 0;
+	zend_result status;
+
+	*added_count = 0;
+	params = safe_emalloc(n * 7 + 8, sizeof(zval), 0);
+	ZVAL_STR(&params[p++], dialog_id);
+	smart_str_appends(&sql, "SELECT user_id, deleted FROM dialog_user WHERE dialog_id = ? AND user_id IN (");
+	for (uint32_t i = 0; i < n; i++) {
+		ZVAL_STR(&params[p++], ids[i]);
+	}
+	ec_sql_placeholders(&sql, n);
+	smart_str_appendc(&sql, ')');
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, p, &rows, NULL);
+	smart_str_free(&sql);
+	if (status == FAILURE) {
+		efree(params);
+		zend_string_release(now);
+		return FAILURE;
+	}
+	zend_hash_init(&existing, n, NULL, NULL, 0);
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
+		zval deleted;
+		ZVAL_BOOL(&deleted, ec_val_bool(EC_COL(row, 1)));
+		zend_hash_update(&existing, Z_STR_P(EC_COL(row, 0)), &deleted);
+	} ZEND_HASH_FOREACH_END();
+
+	/* Revive rows of former members. */
+	p = 0;
+	ZVAL_LONG(&params[p++], message_count);
+	ZVAL_LONG(&params[p++], last_number);
+	ZVAL_LONG(&params[p++], last_number);
+	ZVAL_STR(&params[p++], now);
+	ZVAL_STR(&params[p++], dialog_id);
+	for (uint32_t i = 0; i < n; i++) {
+		zval *deleted = zend_hash_find(&existing, ids[i]);
+		if (deleted && Z_TYPE_P(deleted) == IS_TRUE) {
+			ZVAL_STR(&params[p++], ids[i]);
+			added[(*added_count)++] = ids[i];
+			revives++;
+		}
+	}
+	if (revives) {
+		smart_str_appends(&sql,
+			"UPDATE dialog_user SET deleted = FALSE, read_count = ?, last_read_number = ?, notified_number = ?, "
+			"mention_count = 0, is_muted = FALSE, joined_at = ? WHERE dialog_id = ? AND user_id IN (");
+		ec_sql_placeholders(&sql, revives);
+		smart_str_appendc(&sql, ')');
+		status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, p, NULL, NULL);
+		smart_str_free(&sql);
+	}
+
+	/* Insert rows for users never seen in this dialog. */
+	p = 0;
+	if (status == SUCCESS) {
+		smart_str_appends(&sql,
+			"INSERT INTO dialog_user (dialog_id, user_id, deleted, read_count, last_read_number, notified_number, "
+			"mention_count, is_muted, joined_at) VALUES ");
+		for (uint32_t i = 0; i < n; i++) {
+			if (zend_hash_exists(&existing, ids[i])) {
+				continue;
+			}
+			smart_str_appends(&sql, inserts++ ? ", (?, ?, FALSE, ?, ?, ?, 0, FALSE, ?)" : "(?, ?, FALSE, ?, ?, ?, 0, FALSE, ?)");
+			ZVAL_STR(&params[p++], dialog_id);
+			ZVAL_STR(&params[p++], ids[i]);
+			ZVAL_LONG(&params[p++], message_count);
+			ZVAL_LONG(&params[p++], last_number);
+			ZVAL_LONG(&params[p++], last_number);
+			ZVAL_STR(&params[p++], now);
+			added[(*added_count)++] = ids[i];
+		}
+		if (inserts) {
+			status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, p, NULL, NULL);
+		}
+		smart_str_free(&sql);
+	}
+	zend_hash_destroy(&existing);
+	zval_ptr_dtor(&rows);
+	efree(params);
+	zend_string_release(now);
+	return status;
+}
+
+/* ---- PHP functions ---- */
+
+static const char *const ec_open_options[] = {"name", "parentType", "parentId", "type", "acl", NULL};
+
+static zend_result ec_parent_type_require(const zend_string *type)
+{
+	/* An EspoCRM entity type: a capitalised identifier (Case, Opportunity, CMyEntity). */
+	if (ZSTR_LEN(type) == 0 || ZSTR_LEN(type) > 100 || !isupper((unsigned char) ZSTR_VAL(type)[0])) {
+		return ec_bad_request("Option \"parentType\" must be an entity type such as \"Case\"");
+	}
+	for (size_t i = 0; i < ZSTR_LEN(type); i++) {
+		if (!isalnum((unsigned char) ZSTR_VAL(type)[i])) {
+			return ec_bad_request("Option \"parentType\" must be an entity type such as \"Case\"");
+		}
+	}
+	return SUCCESS;
+}
+
+/* Creates the dialog row (and its members) or, for a direct dialog, finds the one that exists.
+ * Returns the dialog id in *id (new reference). */
+static zend_result ec_dialog_create(ec_db *db, const ec_actor *actor, bool direct, zend_string *name,
+	zend_string *parent_type, zend_string *parent_id, zend_string **others, uint32_t n_others,
+	zend_string **id, ec_events *ev)
+{
+	zend_string *new_id = ec_id_generate(), *now = ec_now_utc(), *key = NULL;
+	zval params[10], rows, *row;
+	bool created = true;
+	zend_result status;
+	char sql[512];
+
+	if (direct) {
+		key = ec_direct_key(actor->id, others[0], parent_type, parent_id);
+	}
+	ZVAL_STR(&params[0], new_id);
+	if (name) { ZVAL_STR(&params[1], name); } else { ZVAL_NULL(&params[1]); }
+	ZVAL_STRING(&params[2], direct ? "Direct" : "Group");
+	if (key) { ZVAL_STR(&params[3], key); } else { ZVAL_NULL(&params[3]); }
+	if (parent_id) { ZVAL_STR(&params[4], parent_id); } else { ZVAL_NULL(&params[4]); }
+	if (parent_type) { ZVAL_STR(&params[5], parent_type); } else { ZVAL_NULL(&params[5]); }
+	ZVAL_STR(&params[6], now);
+	ZVAL_STR(&params[7], now);
+	ZVAL_STR(&params[8], actor->id);
+	/* Two processes may open the same direct dialog at once: the unique direct_key lets exactly
+	 * one INSERT win, the other one does nothing and reads the winner's row below. */
+	snprintf(sql, sizeof(sql),
+		"INSERT INTO dialog (id, name, `type`, direct_key, parent_id, parent_type, created_at, modified_at, "
+		"created_by_id, deleted, last_message_number, message_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, 0, 0)%s",
+		!direct ? "" : db->dialect == EC_MYSQL ? " ON DUPLICATE KEY UPDATE id = id" : " ON CONFLICT (direct_key) DO NOTHING");
+	status = ec_db_exec(db, sql, params, 9, NULL);
+	zval_ptr_dtor(&params[2]);
+	zend_string_release(now);
+
+	if (status == SUCCESS && direct) {
+		snprintf(sql, sizeof(sql), "SELECT id FROM dialog WHERE direct_key = ? AND deleted = FALSE%s", ec_sql_for_update(db));
+		ZVAL_STR(&params[0], key);
+		status = ec_db_query(db, sql, params, 1, &rows);
+		if (status == SUCCESS) {
+			row = zend_hash_index_find(Z_ARRVAL(rows), 0);
+			if (!row) {
+				status = ec_not_found("Dialog %s was removed while it was being opened", ZSTR_VAL(key));
+			} else if (!zend_string_equals(Z_STR_P(EC_COL(row, 0)), new_id)) {
+				zend_string_release(new_id);
+				new_id = zend_string_copy(Z_STR_P(EC_COL(row, 0)));
+				created = false;
+			}
+			zval_ptr_dtor(&rows);
+		}
+	}
+	if (key) {
+		zend_string_release(key);
+	}
+	if (status == SUCCESS && created) {
+		zend_string **all = safe_emalloc(n_others + 1, sizeof(zend_string *), 0), **added;
+		uint32_t added_count;
+		all[0] = actor->id;
+		memcpy(all + 1, others, n_others * sizeof(zend_string *));
+		added = safe_emalloc(n_others + 1, sizeof(zend_string *), 0);
+		status = ec_members_add(db, new_id, 0, 0, all, n_others + 1, added, &added_count);
+		if (status == SUCCESS && ev) {
+			ec_events_dialog_action(ev, new_id, "created", all, n_others + 1);
+		}
+		efree(all);
+		efree(added);
+	}
+	if (status == FAILURE) {
+		zend_string_release(new_id);
+		return FAILURE;
+	}
+	*id = new_id;
+	return SUCCESS;
+}
+
+ZEND_FUNCTION(ebla_chat_dialog_open)
+{
+	zval *zpdo;
+	zend_string *actor_id, *name = NULL, *parent_type = NULL, *parent_id = NULL, *type = NULL, *id = NULL;
+	HashTable *member_list, *opts = NULL, *acl = NULL;
+	zend_string **ids = NULL, **others;
+	uint32_t n_ids = 0, n_others = 0;
+	const ec_actor *actor;
+	bool direct;
+	ec_db db;
+	ec_events ev;
+
+	ZEND_PARSE_PARAMETERS_START(3, 4)
+		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
+		Z_PARAM_STR(actor_id)
+		Z_PARAM_ARRAY_HT(member_list)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_ARRAY_HT(opts)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (ec_options_check(opts, ec_open_options) == FAILURE
+		|| ec_option_string(opts, "name", &name) == FAILURE
+		|| ec_option_string(opts, "parentType", &parent_type) == FAILURE
+		|| ec_option_id(opts, "parentId", &parent_id) == FAILURE
+		|| ec_option_string(opts, "type", &type) == FAILURE
+		|| ec_option_array(opts, "acl", &acl) == FAILURE
+		|| ec_id_require(actor_id, "actorId") == FAILURE) {
+		RETURN_THROWS();
+	}
+	if ((parent_type == NULL) != (parent_id == NULL)) {
+		ec_bad_request("Options \"parentType\" and \"parentId\" go together");
+		RETURN_THROWS();
+	}
+	if (parent_type && ec_parent_type_require(parent_type) == FAILURE) {
+		RETURN_THROWS();
+	}
+	if (name) {
+		if (ec_text_require_utf8(name, "Option \"name\"") == FAILURE) {
+			RETURN_THROWS();
+		}
+		if (ZSTR_LEN(name) > 255) {
+			ec_bad_request("Option \"name\" is longer than 255 bytes");
+			RETURN_THROWS();
+		}
+		if (ZSTR_LEN(name) == 0) {
+			name = NULL;
+		}
+	}
+	if (type && !zend_string_equals_literal(type, "direct") && !zend_string_equals_literal(type, "group")) {
+		ec_bad_request("Option \"type\" must be \"direct\" or \"group\"");
+		RETURN_THROWS();
+	}
+	if (ec_id_list(member_list, "memberIds", &ids, &n_ids) == FAILURE) {
+		RETURN_THROWS();
+	}
+	/* The actor is always a member: drop it from the list of others. */
+	others = ids;
+	for (uint32_t i = 0; i < n_ids; i++) {
+		if (zend_string_equals(ids[i], actor_id)) {
+			zend_string_release(ids[i]);
+			memmove(&ids[i], &ids[i + 1], (n_ids - i - 1) * sizeof(zend_string *));
+			n_ids--;
+			break;
+		}
+	}
+	n_others = n_ids;
+	direct = type ? zend_string_equals_literal(type, "direct") : (n_others == 1 && !name);
+	if (n_others == 0) {
+		ec_bad_request("A dialog needs at least one member besides the actor");
+		goto fail;
+	}
+	if (direct && (n_others != 1 || name)) {
+		ec_bad_request("A direct dialog has exactly one other member and no name");
+		goto fail;
+	}
+	if (ec_db_init(&db, zpdo) == FAILURE
+		|| !(actor = ec_acl_actor(&db, actor_id, acl))
+		|| ec_acl_require_partners(&db, actor, others, n_others, EC_ACL_OPEN) == FAILURE) {
+		goto fail;
+	}
+	ec_events_init(&ev);
+	if (ec_tx_begin(&db) == FAILURE) {
+		goto fail;
+	}
+	if (ec_dialog_create(&db, actor, direct, name, parent_type, parent_id, others, n_others, &id,
+			ec_fanout_enabled() ? &ev : NULL) == FAILURE) {
+		ec_tx_abort(&db);
+		ec_events_free(&ev);
+		goto fail;
+	}
+	if (ec_tx_commit(&db, &ev) == FAILURE) {
+		ec_events_free(&ev);
+		goto fail;
+	}
+	ec_events_free(&ev);
+	ec_ids_free(ids, n_ids);
+	if (ec_dialog_answer(&db, actor, id, return_value) == FAILURE) {
+		zend_string_release(id);
+		RETURN_THROWS();
+	}
+	zend_string_release(id);
+	return;
+
+fail:
+	if (id) {
+		zend_string_release(id);
+	}
+	ec_ids_free(ids, n_ids);
+	RETURN_THROWS();
+}
+
+ZEND_FUNCTION(ebla_chat_dialog_get)
+{
+	zval *zpdo;
+	zend_string *actor_id, *dialog_id;
+	const ec_actor *actor;
+	ec_db db;
+
+	ZEND_PARSE_PARAMETERS_START(3, 3)
+		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
+		Z_PARAM_STR(actor_id)
+		Z_PARAM_STR(dialog_id)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
+		|| ec_dialog_answer(&db, actor, dialog_id, return_value) == FAILURE) {
+		RETURN_THROWS();
+	}
+}
+
+static const char *const ec_list_options[] = {"limit", "offset", "parentType", "parentId", "unreadOnly", "acl", NULL};
+
+ZEND_FUNCTION(ebla_chat_dialog_list)
+{
+	zval *zpdo, params[3], rows, count, list;
+	zend_string *actor_id, *parent_type = NULL, *parent_id = NULL;
+	HashTable *opts = NULL, *acl = NULL;
+	zend_long limit, offset;
+	bool unread_only;
+	const ec_actor *actor;
+	smart_str where = {0}, sql = {0};
+	uint32_t n = 1;
+	ec_db db;
+	zend_result status;
+
+	ZEND_PARSE_PARAMETERS_START(2, 3)
+		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
+		Z_PARAM_STR(actor_id)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_ARRAY_HT(opts)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (ec_options_check(opts, ec_list_options) == FAILURE
+		|| ec_option_long(opts, "limit", EC_LIST_LIMIT_DEFAULT, 1, EC_LIST_LIMIT_MAX, &limit) == FAILURE
+		|| ec_option_long(opts, "offset", 0, 0, ZEND_LONG_MAX, &offset) == FAILURE
+		|| ec_option_string(opts, "parentType", &parent_type) == FAILURE
+		|| ec_option_id(opts, "parentId", &parent_id) == FAILURE
+		|| ec_option_bool(opts, "unreadOnly", false, &unread_only) == FAILURE
+		|| ec_option_array(opts, "acl", &acl) == FAILURE) {
+		RETURN_THROWS();
+	}
+	if ((parent_type == NULL) != (parent_id == NULL)) {
+		ec_bad_request("Options \"parentType\" and \"parentId\" go together");
+		RETURN_THROWS();
+	}
+	if (parent_type && ec_parent_type_require(parent_type) == FAILURE) {
+		RETURN_THROWS();
+	}
+	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, acl))) {
+		RETURN_THROWS();
+	}
+
+	ZVAL_STR(&params[0], actor->id);
+	smart_str_appends(&where, "FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id "
+		"WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE");
+	if (parent_type) {
+		smart_str_appends(&where, " AND d.parent_id = ? AND d.parent_type = ?");
+		ZVAL_STR(&params[n++], parent_id);
+		ZVAL_STR(&params[n++], parent_type);
+	}
+	if (unread_only) {
+		smart_str_appends(&where, " AND d.message_count > du.read_count");
+	}
+	smart_str_0(&where);
+
+	smart_str_appends(&sql, "SELECT COUNT(*) ");
+	smart_str_append(&sql, where.s);
+	status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &count, NULL);
+	smart_str_free(&sql);
+	if (status == FAILURE) {
+		smart_str_free(&where);
+		RETURN_THROWS();
+	}
+	/* Activity order is the number of the last message (AUTO_INCREMENT, so it never ties and
+	 * never depends on clocks); dialogs without messages follow, newest first. */
+	smart_str_appends(&sql, "SELECT " EC_DIALOG_COLUMNS " ");
+	smart_str_append(&sql, where.s);
+	smart_str_append_printf(&sql, " ORDER BY d.last_message_number DESC, d.created_at DESC, d.id DESC LIMIT "
+		ZEND_LONG_FMT " OFFSET " ZEND_LONG_FMT, limit, offset);
+	status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
+	smart_str_free(&sql);
+	smart_str_free(&where);
+	if (status == FAILURE) {
+		zval_ptr_dtor(&count);
+		RETURN_THROWS();
+	}
+	array_init(&list);
+	if (ec_dialogs_render(&db, actor, &rows, &list) == FAILURE) {
+		zval_ptr_dtor(&count);
+		zval_ptr_dtor(&rows);
+		zval_ptr_dtor(&list);
+		RETURN_THROWS();
+	}
+	array_init_size(return_value, 2);
+	add_assoc_long(return_value, "total", ec_val_long(EC_COL(zend_hash_index_find(Z_ARRVAL(count), 0), 0)));
+	add_assoc_zval(return_value, "list", &list);
+	zval_ptr_dtor(&count);
+	zval_ptr_dtor(&rows);
+}
+
+ZEND_FUNCTION(ebla_chat_dialog_members)
+{
+	zval *zpdo, *params = NULL;
+	zend_string *actor_id, *dialog_id, *created_by = NULL;
+	HashTable *add_list = NULL, *remove_list = NULL;
+	zend_string **add = NULL, **remove = NULL, **added = NULL;
+	uint32_t n_add = 0, n_remove = 0, n_added = 0, n_removed = 0;
+	const ec_actor *actor;
+	ec_dialog d;
+	ec_db db;
+	ec_events ev;
+	bool leaving = false;
+
+	ZEND_PARSE_PARAMETERS_START(3, 5)
+		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
+		Z_PARAM_STR(actor_id)
+		Z_PARAM_STR(dialog_id)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_ARRAY_HT(add_list)
+		Z_PARAM_ARRAY_HT(remove_list)
+	ZEND_PARSE_PARAMETERS_END();
+
+	ZVAL_UNDEF(&d.row);
+	ec_events_init(&ev);
+	if ((add_list && ec_id_list(add_list, "add", &add, &n_add) == FAILURE)
+		|| (remove_list && ec_id_list(remove_list, "remove", &remove, &n_remove) == FAILURE)) {
+		goto fail;
+	}
+	for (uint32_t i = 0; i < n_add; i++) {
+		for (uint32_t j = 0; j < n_remove; j++) {
+			if (zend_string_equals(add[i], remove[j])) {
+				ec_bad_request("A user cannot be added and removed at once");
+				goto fail;
+			}
+		}
+	}
+	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
+		|| ec_id_require(dialog_id, "dialogId") == FAILURE) {
+		goto fail;
+	}
+	/* Adding oneself is not a thing (one is a member already, or may not join uninvited). */
+	for (uint32_t i = 0; i < n_add; i++) {
+		if (zend_string_equals(add[i], actor->id)) {
+			ec_bad_request("You cannot add yourself to a dialog");
+			goto fail;
+		}
+	}
+	for (uint32_t j = 0; j < n_remove; j++) {
+		leaving = leaving || zend_string_equals(remove[j], actor->id);
+	}
+	if (ec_acl_require_partners(&db, actor, add, n_add, EC_ACL_ADD) == FAILURE || ec_tx_begin(&db) == FAILURE) {
+		goto fail;
+	}
+	if (ec_dialog_load(&db, actor, dialog_id, EC_WRITE, &d) == FAILURE) {
+		goto abort;
+	}
+	if (d.direct) {
+		ec_bad_request("Members of a direct dialog cannot change; open a group dialog instead");
+		goto abort;
+	}
+	/* Removing others is for the dialog's creator and admins; anyone may leave. */
+	created_by = ec_val_str(EC_COL(&d.row, EC_D_CREATED_BY));
+	if (n_remove > (leaving ? 1u : 0u) && !actor->is_admin && !(created_by && zend_string_equals(created_by, actor->id))) {
+		ec_forbidden("Only the creator of dialog %s or an admin may remove other members", ZSTR_VAL(dialog_id));
+		goto abort;
+	}
+	if (n_add) {
+		added = safe_emalloc(n_add, sizeof(zend_string *), 0);
+		if (ec_members_add(&db, d.id, d.message_count, d.last_message_number, add, n_add, added, &n_added) == FAILURE) {
+			goto abort;
+		}
+		if (ec_fanout_enabled()) {
+			ec_events_dialog_action(&ev, d.id, "added", added, n_added);
+		}
+	}
+	if (n_remove) {
+		smart_str sql = {0};
+		zend_long affected = 0;
+		zend_result status;
+		params = safe_emalloc(n_remove + 1, sizeof(zval), 0);
+		ZVAL_STR(&params[0], d.id);
+		for (uint32_t j = 0; j < n_remove; j++) {
+			ZVAL_STR(&params[j + 1], remove[j]);
+		}
+		smart_str_appends(&sql, "UPDATE dialog_user SET deleted = TRUE WHERE dialog_id = ? AND deleted = FALSE AND user_id IN (");
+		ec_sql_placeholders(&sql, n_remove);
+		smart_str_appendc(&sql, ')');
+		status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n_remove + 1, NULL, &affected);
+		smart_str_free(&sql);
+		if (status == FAILURE) {
+			goto abort;
+		}
+		n_removed = (uint32_t) affected;
+		if (ec_fanout_enabled() && n_removed) {
+			ec_events_dialog_action(&ev, d.id, "removed", remove, n_remove);
+		}
+	}
+	if (ec_tx_commit(&db, &ev) == FAILURE) {
+		goto fail;
+	}
+	ec_dialog_free(&d);
+	/* After leaving, the actor reads the dialog as an outsider would (admins still can). */
+	if (leaving && !actor->is_admin) {
+		if (ec_dialog_answer_outsider(&db, actor, dialog_id, return_value) == FAILURE) {
+			goto fail;
+		}
+	} else if (ec_dialog_answer(&db, actor, dialog_id, return_value) == FAILURE) {
+		goto fail;
+	}
+	goto done;
+
+abort:
+	ec_tx_abort(&db);
+fail:
+	zval_ptr_dtor(return_value);
+	ZVAL_NULL(return_value);
+done:
+	ec_dialog_free(&d);
+	ec_events_free(&ev);
+	ec_ids_free(add, n_add);
+	ec_ids_free(remove, n_remove);
+	if (added) {
+		efree(added);
+	}
+	if (params) {
+		efree(params);
+	}
+	if (created_by) {
+		zend_string_release(created_by);
+	}
+}

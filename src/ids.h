@@ -6,7 +6,7 @@
 
 #include "php.h"
 
-#define EC_ID_MAX_LENGTH 64
+#define EC_ID_MAX_LENGTH 36  /* a UUID; 17 hex on new installs */
 
 zend_string *ec_id_generate(void);
 bool ec_id_valid(const zend_string *id);

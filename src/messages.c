@@ -1,1 +1,905 @@
-/* messages */
+/* messages: see messages.h. A message is a `note` row (type Post, parent Dialog) written exactly
+ * as EspoCRM writes a stream post, so EspoCRM's own stream panel shows it unchanged. */
+#include "php.h"
+#include "zend_smart_str.h"
+#include "ext/json/php_json.h"
+#include "ext/pdo/php_pdo_driver.h"
+#include "php_ebla_chat.h"
+#include "messages.h"
+#include "dialogs.h"
+#include "acl.h"
+#include "errors.h"
+#include "fanout.h"
+#include "ids.h"
+#include "options.h"
+#include "text.h"
+
+#define EC_HISTORY_LIMIT_DEFAULT 50
+#define EC_HISTORY_LIMIT_MAX 200
+
+enum { EC_N_ID, EC_N_NUMBER, EC_N_DIALOG, EC_N_AUTHOR, EC_N_POST, EC_N_DATA, EC_N_CREATED_AT, EC_N_MODIFIED_AT,
+	EC_N_MODIFIED_BY, EC_N_FIRST, EC_N_LAST, EC_N_USER_NAME };
+
+/* ---- rendering ---- */
+
+/* What a message row needs from note.data: the voice flag and the mentioned user ids. */
+static void ec_message_data(zval *data, zval *item)
+{
+	zval decoded, mentions, *voice = NULL, *m, *id;
+
+	array_init(&mentions);
+	ZVAL_UNDEF(&decoded);
+	if (data && Z_TYPE_P(data) == IS_STRING && Z_STRLEN_P(data) > 2
+		&& php_json_decode_ex(&decoded, Z_STRVAL_P(data), Z_STRLEN_P(data), PHP_JSON_OBJECT_AS_ARRAY, 32) == SUCCESS
+		&& Z_TYPE(decoded) == IS_ARRAY) {
+		voice = zend_hash_str_find(Z_ARRVAL(decoded), "voice", sizeof("voice") - 1);
+		m = zend_hash_str_find(Z_ARRVAL(decoded), "mentions", sizeof("mentions") - 1);
+		if (m && Z_TYPE_P(m) == IS_ARRAY) {
+			zval *mention;
+			ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(m), mention) {
+				if (Z_TYPE_P(mention) == IS_ARRAY && (id = zend_hash_str_find(Z_ARRVAL_P(mention), "id", 2)) && Z_TYPE_P(id) == IS_STRING) {
+					add_next_index_str(&mentions, zend_string_copy(Z_STR_P(id)));
+				}
+			} ZEND_HASH_FOREACH_END();
+		}
+	}
+	add_assoc_bool(item, "voice", voice && zend_is_true(voice));
+	add_assoc_zval(item, "mentions", &mentions);
+	zval_ptr_dtor(&decoded);
+}
+
+static void ec_add_str_or_null(zval *arr, const char *key, zval *v)
+{
+	zend_string *s = ec_val_str(v);
+	if (s) {
+		add_assoc_str(arr, key, s);
+	} else {
+		add_assoc_null(arr, key);
+	}
+}
+
+/* Attachments of the given notes, as note id => list of {id, name, type, size}. One query. */
+static zend_result ec_attachments_of(ec_db *db, zval *note_rows, HashTable *out)
+{
+	uint32_t n = zend_hash_num_elements(Z_ARRVAL_P(note_rows)), i = 0;
+	zval *params, rows, *row;
+	smart_str sql = {0};
+	zend_result status;
+
+	if (n == 0) {
+		return SUCCESS;
+	}
+	params = safe_emalloc(n, sizeof(zval), 0);
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(note_rows), row) {
+		ZVAL_COPY(&params[i++], EC_COL(row, EC_N_ID));
+	} ZEND_HASH_FOREACH_END();
+	/* EspoCRM's `attachments` link: parent Note, field NULL or 'attachments'. */
+	smart_str_appends(&sql, "SELECT parent_id, id, name, `type`, size FROM attachment WHERE parent_type = 'Note' "
+		"AND deleted = FALSE AND (field IS NULL OR field = 'attachments') AND parent_id IN (");
+	ec_sql_placeholders(&sql, n);
+	smart_str_appends(&sql, ") ORDER BY created_at, id");
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
+	smart_str_free(&sql);
+	for (i = 0; i < n; i++) {
+		zval_ptr_dtor(&params[i]);
+	}
+	efree(params);
+	if (status == FAILURE) {
+		return FAILURE;
+	}
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
+		zval *list = zend_hash_find(out, Z_STR_P(EC_COL(row, 0))), item;
+		if (!list) {
+			zval empty;
+			array_init(&empty);
+			list = zend_hash_add_new(out, Z_STR_P(EC_COL(row, 0)), &empty);
+		}
+		array_init_size(&item, 4);
+		ec_add_str_or_null(&item, "id", EC_COL(row, 1));
+		ec_add_str_or_null(&item, "name", EC_COL(row, 2));
+		ec_add_str_or_null(&item, "type", EC_COL(row, 3));
+		if (Z_TYPE_P(EC_COL(row, 4)) == IS_NULL) {
+			add_assoc_null(&item, "size");
+		} else {
+			add_assoc_long(&item, "size", ec_val_long(EC_COL(row, 4)));
+		}
+		add_next_index_zval(list, &item);
+	} ZEND_HASH_FOREACH_END();
+	zval_ptr_dtor(&rows);
+	return SUCCESS;
+}
+
+zend_result ec_messages_render(ec_db *db, zval *note_rows, zval *out)
+{
+	HashTable attachments;
+	zval *row;
+
+	zend_hash_init(&attachments, 8, NULL, ZVAL_PTR_DTOR, 0);
+	if (ec_attachments_of(db, note_rows, &attachments) == FAILURE) {
+		zend_hash_destroy(&attachments);
+		return FAILURE;
+	}
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(note_rows), row) {
+		zval item, *list;
+		array_init_size(&item, 12);
+		ec_add_str_or_null(&item, "id", EC_COL(row, EC_N_ID));
+		add_assoc_long(&item, "number", ec_val_long(EC_COL(row, EC_N_NUMBER)));
+		ec_add_str_or_null(&item, "dialogId", EC_COL(row, EC_N_DIALOG));
+		ec_add_str_or_null(&item, "authorId", EC_COL(row, EC_N_AUTHOR));
+		add_assoc_str(&item, "authorName", ec_display_name(EC_COL(row, EC_N_FIRST), EC_COL(row, EC_N_LAST), EC_COL(row, EC_N_USER_NAME)));
+		{
+			zend_string *text = ec_val_str(EC_COL(row, EC_N_POST));
+			add_assoc_str(&item, "text", text ? text : ZSTR_EMPTY_ALLOC());
+		}
+		ec_add_str_or_null(&item, "createdAt", EC_COL(row, EC_N_CREATED_AT));
+		ec_add_str_or_null(&item, "modifiedAt", EC_COL(row, EC_N_MODIFIED_AT));
+		/* EspoCRM sets modified_by_id on updates only, never on create. */
+		add_assoc_bool(&item, "edited", Z_TYPE_P(EC_COL(row, EC_N_MODIFIED_BY)) != IS_NULL);
+		ec_message_data(EC_COL(row, EC_N_DATA), &item);
+		list = zend_hash_find(&attachments, Z_STR_P(EC_COL(row, EC_N_ID)));
+		if (list) {
+			Z_ADDREF_P(list);
+			add_assoc_zval(&item, "attachments", list);
+		} else {
+			zval empty;
+			array_init(&empty);
+			add_assoc_zval(&item, "attachments", &empty);
+		}
+		add_next_index_zval(out, &item);
+	} ZEND_HASH_FOREACH_END();
+	zend_hash_destroy(&attachments);
+	return SUCCESS;
+}
+
+zend_result ec_messages_by_ids(ec_db *db, zend_string **ids, uint32_t n, zval *out)
+{
+	zval *params = safe_emalloc(n, sizeof(zval), 0), rows, list, *item;
+	smart_str sql = {0};
+	zend_result status;
+
+	for (uint32_t i = 0; i < n; i++) {
+		ZVAL_STR(&params[i], ids[i]);
+	}
+	smart_str_appends(&sql, "SELECT " EC_NOTE_COLUMNS " " EC_NOTE_FROM "WHERE n.deleted = FALSE AND n.id IN (");
+	ec_sql_placeholders(&sql, n);
+	smart_str_appendc(&sql, ')');
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
+	smart_str_free(&sql);
+	efree(params);
+	if (status == FAILURE) {
+		return FAILURE;
+	}
+	array_init(&list);
+	status = ec_messages_render(db, &rows, &list);
+	if (status == SUCCESS) {
+		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(list), item) {
+			Z_ADDREF_P(item);
+			add_assoc_zval_ex(out, Z_STRVAL_P(zend_hash_str_find(Z_ARRVAL_P(item), "id", 2)),
+				Z_STRLEN_P(zend_hash_str_find(Z_ARRVAL_P(item), "id", 2)), item);
+		} ZEND_HASH_FOREACH_END();
+	}
+	zval_ptr_dtor(&rows);
+	zval_ptr_dtor(&list);
+	return status;
+}
+
+/* One message by note id, for the answer of post and edit. */
+static zend_result ec_message_answer(ec_db *db, zend_string *note_id, zval *return_value)
+{
+	zval found, *item;
+
+	array_init(&found);
+	if (ec_messages_by_ids(db, &note_id, 1, &found) == FAILURE) {
+		zval_ptr_dtor(&found);
+		return FAILURE;
+	}
+	item = zend_hash_find(Z_ARRVAL(found), note_id);
+	if (!item) {
+		zval_ptr_dtor(&found);
+		return ec_not_found("Message %s not found", ZSTR_VAL(note_id));
+	}
+	ZVAL_COPY(return_value, item);
+	zval_ptr_dtor(&found);
+	return SUCCESS;
+}
+
+/* ---- validation ---- */
+
+static zend_result ec_text_require(zend_string *text, bool may_be_empty)
+{
+	if (ZSTR_LEN(text) == 0 && !may_be_empty) {
+		return ec_bad_request("A message needs text or at least one attachment");
+	}
+	if ((zend_long) ZSTR_LEN(text) > EC_G(max_message_length)) {
+		return ec_bad_request("Message text is %zu bytes, more than ebla_chat.max_message_length (" ZEND_LONG_FMT ")",
+			ZSTR_LEN(text), EC_G(max_message_length));
+	}
+	return ec_text_require_utf8(text, "Message text");
+}
+
+/* data.mentions as EspoCRM's mention hook writes it, for the @userNames in text that name
+ * members of the dialog other than the author. Collects the mentioned user ids in *ids. */
+static zend_result ec_mentions_build(ec_db *db, zend_string *dialog_id, const ec_actor *author, zend_string *text,
+	smart_str *json, zval *ids)
+{
+	HashTable names;
+	zval *params, rows, *row;
+	zend_string *name;
+	smart_str sql = {0};
+	uint32_t n, i = 1;
+	zend_result status;
+	bool first = true;
+
+	array_init(ids);
+	zend_hash_init(&names, 4, NULL, NULL, 0);
+	ec_text_mentions(text, &names);
+	n = zend_hash_num_elements(&names);
+	if (n == 0) {
+		zend_hash_destroy(&names);
+		return SUCCESS;
+	}
+	params = safe_emalloc(n + 1, sizeof(zval), 0);
+	ZVAL_STR(&params[0], dialog_id);
+	ZEND_HASH_FOREACH_STR_KEY(&names, name) {
+		ZVAL_STR(&params[i++], name);
+	} ZEND_HASH_FOREACH_END();
+	smart_str_appends(&sql, "SELECT u.id, u.user_name, u.first_name, u.last_name FROM dialog_user du "
+		"JOIN `user` u ON u.id = du.user_id WHERE du.dialog_id = ? AND du.deleted = FALSE AND u.deleted = FALSE "
+		"AND u.user_name IN (");
+	ec_sql_placeholders(&sql, n);
+	smart_str_appends(&sql, ") ORDER BY u.user_name");
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n + 1, &rows, NULL);
+	smart_str_free(&sql);
+	efree(params);
+	zend_hash_destroy(&names);
+	if (status == FAILURE) {
+		return FAILURE;
+	}
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
+		zend_string *id = ec_val_str(EC_COL(row, 0)), *user_name = ec_val_str(EC_COL(row, 1));
+		zend_string *display = ec_display_name(EC_COL(row, 2), EC_COL(row, 3), EC_COL(row, 1));
+		if (!zend_string_equals(id, author->id)) {
+			smart_str key = {0};
+			smart_str_appendc(&key, '@');
+			smart_str_append(&key, user_name);
+			smart_str_0(&key);
+			smart_str_appends(json, first ? "" : ",");
+			ec_json_str(json, key.s);
+			smart_str_appends(json, ":{\"id\":");
+			ec_json_str(json, id);
+			smart_str_appends(json, ",\"name\":");
+			ec_json_str(json, display);
+			smart_str_appends(json, ",\"userName\":");
+			ec_json_str(json, user_name);
+			smart_str_appends(json, ",\"_scope\":\"User\"}");
+			smart_str_free(&key);
+			add_next_index_str(ids, zend_string_copy(id));
+			first = false;
+		}
+		zend_string_release(id);
+		zend_string_release(user_name);
+		zend_string_release(display);
+	} ZEND_HASH_FOREACH_END();
+	zval_ptr_dtor(&rows);
+	return SUCCESS;
+}
+
+/* note.data: {} or {"mentions":{...},"voice":true} (JSON with unescaped unicode, as EspoCRM). */
+static zend_string *ec_note_data(smart_str *mentions, bool voice)
+{
+	smart_str data = {0};
+
+	smart_str_appendc(&data, '{');
+	if (mentions->s && ZSTR_LEN(mentions->s)) {
+		smart_str_appends(&data, "\"mentions\":{");
+		smart_str_append(&data, mentions->s);
+		smart_str_appendc(&data, '}');
+	}
+	if (voice) {
+		smart_str_appends(&data, data.s && ZSTR_LEN(data.s) > 1 ? ",\"voice\":true" : "\"voice\":true");
+	}
+	smart_str_appendc(&data, '}');
+	smart_str_0(&data);
+	return smart_str_extract(&data);
+}
+
+/* The attachments to link must exist, belong to the actor and be unused; a voice message is one
+ * audio attachment. */
+static zend_result ec_attachments_check(ec_db *db, const ec_actor *actor, zend_string **ids, uint32_t n, bool voice)
+{
+	zval *params, rows, *row;
+	smart_str sql = {0};
+	zend_result status;
+	uint32_t found = 0;
+
+	if (voice && n != 1) {
+		return ec_bad_request("A voice message has exactly one attachment, %u given", n);
+	}
+	if (n == 0) {
+		return SUCCESS;
+	}
+	if ((zend_long) n > EC_G(max_attachments)) {
+		return ec_bad_request("%u attachments given, more than ebla_chat.max_attachments (" ZEND_LONG_FMT ")", n, EC_G(max_attachments));
+	}
+	params = safe_emalloc(n, sizeof(zval), 0);
+	for (uint32_t i = 0; i < n; i++) {
+		ZVAL_STR(&params[i], ids[i]);
+	}
+	smart_str_appends(&sql, "SELECT id, created_by_id, parent_id, `type` FROM attachment WHERE deleted = FALSE AND id IN (");
+	ec_sql_placeholders(&sql, n);
+	smart_str_appendc(&sql, ')');
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
+	smart_str_free(&sql);
+	efree(params);
+	if (status == FAILURE) {
+		return FAILURE;
+	}
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
+		zend_string *owner = ec_val_str(EC_COL(row, 1)), *type = ec_val_str(EC_COL(row, 3));
+		zend_string *id = Z_STR_P(EC_COL(row, 0));
+		bool mine = owner && zend_string_equals(owner, actor->id);
+		bool audio = type && ZSTR_LEN(type) > 6 && strncasecmp(ZSTR_VAL(type), "audio/", 6) == 0;
+		if (owner) zend_string_release(owner);
+		if (type) zend_string_release(type);
+		if (!mine) {
+			status = ec_bad_request("Attachment %s is not yours", ZSTR_VAL(id));
+		} else if (Z_TYPE_P(EC_COL(row, 2)) != IS_NULL) {
+			status = ec_bad_request("Attachment %s is already used", ZSTR_VAL(id));
+		} else if (voice && !audio) {
+			status = ec_bad_request("Attachment %s is not audio: a voice message needs an audio/* attachment", ZSTR_VAL(id));
+		}
+		if (status == FAILURE) {
+			break;
+		}
+		found++;
+	} ZEND_HASH_FOREACH_END();
+	zval_ptr_dtor(&rows);
+	if (status == SUCCESS && found != n) {
+		status = ec_bad_request("%u of the %u attachments do not exist", n - found, n);
+	}
+	return status;
+}
+
+/* Links the attachments to the note; the `parent_id IS NULL` guard makes a concurrent post
+ * of the same attachment fail instead of stealing it. */
+static zend_result ec_attachments_link(ec_db *db, zend_string *note_id, zend_string *now, zend_string **ids, uint32_t n)
+{
+	zval *params;
+	smart_str sql = {0};
+	zend_long affected = 0;
+	zend_result status;
+
+	if (n == 0) {
+		return SUCCESS;
+	}
+	params = safe_emalloc(n + 2, sizeof(zval), 0);
+	ZVAL_STR(&params[0], note_id);
+	ZVAL_STR(&params[1], now);
+	for (uint32_t i = 0; i < n; i++) {
+		ZVAL_STR(&params[i + 2], ids[i]);
+	}
+	smart_str_appends(&sql, "UPDATE attachment SET parent_id = ?, parent_type = 'Note', field = 'attachments', modified_at = ? "
+		"WHERE deleted = FALSE AND parent_id IS NULL AND id IN (");
+	ec_sql_placeholders(&sql, n);
+	smart_str_appendc(&sql, ')');
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n + 2, NULL, &affected);
+	smart_str_free(&sql);
+	efree(params);
+	if (status == SUCCESS && affected != (zend_long) n) {
+		status = ec_bad_request("An attachment was used by another message meanwhile");
+	}
+	return status;
+}
+
+/* ---- writing ---- */
+
+/* INSERTs the note and returns its AUTO_INCREMENT number. */
+static zend_result ec_note_insert(ec_db *db, zend_string *id, zend_string *dialog_id, zend_string *author, zend_string *text,
+	zend_string *data, zend_string *now, zend_long *number)
+{
+	zval params[7], rows;
+	zend_result status;
+
+	ZVAL_STR(&params[0], id);
+	ZVAL_STR(&params[1], text);
+	ZVAL_STR(&params[2], data);
+	ZVAL_STR(&params[3], now);
+	ZVAL_STR(&params[4], now);
+	ZVAL_STR(&params[5], dialog_id);
+	ZVAL_STR(&params[6], author);
+	if (db->dialect == EC_PGSQL) {
+		status = ec_db_query(db, "INSERT INTO note (id, deleted, post, data, \"type\", is_global, is_internal, is_pinned, "
+			"created_at, modified_at, parent_id, parent_type, created_by_id) "
+			"VALUES (?, FALSE, ?, ?, 'Post', FALSE, FALSE, FALSE, ?, ?, ?, 'Dialog', ?) RETURNING \"number\"", params, 7, &rows);
+		if (status == SUCCESS) {
+			*number = ec_val_long(EC_COL(zend_hash_index_find(Z_ARRVAL(rows), 0), 0));
+			zval_ptr_dtor(&rows);
+		}
+		return status;
+	}
+	/* MySQL: LAST_INSERT_ID() is the AUTO_INCREMENT number; SQLite: the trigger copies the rowid. */
+	status = ec_db_exec(db, "INSERT INTO note (id, deleted, post, data, `type`, is_global, is_internal, is_pinned, "
+		"created_at, modified_at, parent_id, parent_type, created_by_id) "
+		"VALUES (?, FALSE, ?, ?, 'Post', FALSE, FALSE, FALSE, ?, ?, ?, 'Dialog', ?)", params, 7, NULL);
+	return status == SUCCESS ? ec_db_last_insert_id(db, number) : FAILURE;
+}
+
+static const char *const ec_post_options[] = {"voice", "acl", NULL};
+
+ZEND_FUNCTION(ebla_chat_post)
+{
+	zval *zpdo, mention_ids, params[6];
+	zend_string *actor_id, *dialog_id, *text, *note_id = NULL, *now = NULL, *data = NULL;
+	HashTable *attachment_list = NULL, *opts = NULL, *acl = NULL;
+	zend_string **attachments = NULL;
+	uint32_t n_attachments = 0;
+	smart_str mentions = {0};
+	const ec_actor *actor;
+	zend_long number = 0;
+	bool voice;
+	ec_dialog d;
+	ec_db db;
+	ec_events ev;
+
+	ZEND_PARSE_PARAMETERS_START(4, 6)
+		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
+		Z_PARAM_STR(actor_id)
+		Z_PARAM_STR(dialog_id)
+		Z_PARAM_STR(text)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_ARRAY_HT(attachment_list)
+		Z_PARAM_ARRAY_HT(opts)
+	ZEND_PARSE_PARAMETERS_END();
+
+	ZVAL_UNDEF(&d.row);
+	ZVAL_UNDEF(&mention_ids);
+	ec_events_init(&ev);
+	if (ec_options_check(opts, ec_post_options) == FAILURE
+		|| ec_option_bool(opts, "voice", false, &voice) == FAILURE
+		|| ec_option_array(opts, "acl", &acl) == FAILURE
+		|| ec_id_require(actor_id, "actorId") == FAILURE
+		|| ec_id_require(dialog_id, "dialogId") == FAILURE
+		|| (attachment_list && ec_id_list(attachment_list, "attachmentIds", &attachments, &n_attachments) == FAILURE)) {
+		RETURN_THROWS();
+	}
+	if (ec_text_require(text, n_attachments > 0) == FAILURE
+		|| ec_db_init(&db, zpdo) == FAILURE
+		|| !(actor = ec_acl_actor(&db, actor_id, acl))
+		|| ec_attachments_check(&db, actor, attachments, n_attachments, voice) == FAILURE
+		|| ec_tx_begin(&db) == FAILURE) {
+		goto fail;
+	}
+	if (ec_dialog_load(&db, actor, dialog_id, EC_WRITE, &d) == FAILURE) {
+		goto abort;
+	}
+	if (d.direct) {
+		/* A user who lost access to the other member may read the dialog but not post into it. */
+		zend_string *other = ec_direct_other(&d.row, actor->id);
+		zend_result allowed = other ? ec_acl_require_partners(&db, actor, &other, 1, EC_ACL_POST) : SUCCESS;
+		if (other) {
+			zend_string_release(other);
+		}
+		if (allowed == FAILURE) {
+			goto abort;
+		}
+	}
+	if (ec_mentions_build(&db, d.id, actor, text, &mentions, &mention_ids) == FAILURE) {
+		goto abort;
+	}
+	note_id = ec_id_generate();
+	now = ec_now_utc();
+	data = ec_note_data(&mentions, voice);
+	if (ec_note_insert(&db, note_id, d.id, actor->id, text, data, now, &number) == FAILURE
+		|| ec_attachments_link(&db, note_id, now, attachments, n_attachments) == FAILURE) {
+		goto abort;
+	}
+
+	/* Counters (SPEC §2): one more live message; the author has read everything up to it. The
+	 * dialog row is locked, so message_count + 1 below is the count the author has read. */
+	ZVAL_LONG(&params[0], number);
+	ZVAL_STR(&params[1], note_id);
+	ZVAL_STR(&params[2], now);
+	ZVAL_STR(&params[3], now);
+	ZVAL_STR(&params[4], d.id);
+	if (ec_db_exec(&db, "UPDATE dialog SET message_count = message_count + 1, last_message_number = ?, "
+			"last_message_id = ?, last_message_at = ?, modified_at = ? WHERE id = ?", params, 5, NULL) == FAILURE) {
+		goto abort;
+	}
+	ZVAL_LONG(&params[0], d.message_count + 1);
+	ZVAL_LONG(&params[1], number);
+	ZVAL_LONG(&params[2], number);
+	ZVAL_LONG(&params[3], d.membership_id);
+	if (ec_db_exec(&db, "UPDATE dialog_user SET read_count = ?, last_read_number = ?, notified_number = ?, "
+			"mention_count = 0 WHERE id = ?", params, 4, NULL) == FAILURE) {
+		goto abort;
+	}
+	if (zend_hash_num_elements(Z_ARRVAL(mention_ids))) {
+		uint32_t n = zend_hash_num_elements(Z_ARRVAL(mention_ids)), i = 1;
+		zval *p = safe_emalloc(n + 1, sizeof(zval), 0), *id;
+		smart_str sql = {0};
+		zend_result status;
+		ZVAL_STR(&p[0], d.id);
+		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(mention_ids), id) {
+			ZVAL_COPY_VALUE(&p[i++], id);
+		} ZEND_HASH_FOREACH_END();
+		smart_str_appends(&sql, "UPDATE dialog_user SET mention_count = mention_count + 1 WHERE dialog_id = ? AND deleted = FALSE AND user_id IN (");
+		ec_sql_placeholders(&sql, n);
+		smart_str_appendc(&sql, ')');
+		status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), p, n + 1, NULL, NULL);
+		smart_str_free(&sql);
+		efree(p);
+		if (status == FAILURE) {
+			goto abort;
+		}
+	}
+	if (ec_fanout_enabled()) {
+		smart_str common = {0};
+		zend_result status;
+		smart_str_appends(&common, "\"dialogId\":");
+		ec_json_str(&common, d.id);
+		smart_str_appends(&common, ",\"messageId\":");
+		ec_json_str(&common, note_id);
+		smart_str_append_printf(&common, ",\"number\":" ZEND_LONG_FMT ",\"authorId\":", number);
+		ec_json_str(&common, actor->id);
+		smart_str_0(&common);
+		status = ec_events_to_members(&db, &ev, d.id, "eblaChat.message", ZSTR_VAL(common.s), ZSTR_LEN(common.s), true);
+		smart_str_free(&common);
+		if (status == FAILURE) {
+			goto abort;
+		}
+		ec_events_stream_update(&ev, d.id, actor->id, NULL);
+	}
+	if (ec_tx_commit(&db, &ev) == FAILURE || ec_message_answer(&db, note_id, return_value) == FAILURE) {
+		goto fail;
+	}
+	goto done;
+
+abort:
+	ec_tx_abort(&db);
+fail:
+	zval_ptr_dtor(return_value);
+	ZVAL_NULL(return_value);
+done:
+	ec_dialog_free(&d);
+	ec_events_free(&ev);
+	ec_ids_free(attachments, n_attachments);
+	smart_str_free(&mentions);
+	zval_ptr_dtor(&mention_ids);
+	if (note_id) zend_string_release(note_id);
+	if (now) zend_string_release(now);
+	if (data) zend_string_release(data);
+}
+
+static const char *const ec_history_options[] = {"limit", "before", "after", NULL};
+
+ZEND_FUNCTION(ebla_chat_messages)
+{
+	zval *zpdo, params[3], rows;
+	zend_string *actor_id, *dialog_id;
+	HashTable *opts = NULL;
+	zend_long limit, before, after;
+	const ec_actor *actor;
+	smart_str sql = {0};
+	uint32_t n = 1;
+	ec_dialog d;
+	ec_db db;
+	zend_result status;
+
+	ZEND_PARSE_PARAMETERS_START(3, 4)
+		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
+		Z_PARAM_STR(actor_id)
+		Z_PARAM_STR(dialog_id)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_ARRAY_HT(opts)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (ec_options_check(opts, ec_history_options) == FAILURE
+		|| ec_option_long(opts, "limit", EC_HISTORY_LIMIT_DEFAULT, 1, EC_HISTORY_LIMIT_MAX, &limit) == FAILURE
+		|| ec_option_long(opts, "before", 0, 0, ZEND_LONG_MAX, &before) == FAILURE
+		|| ec_option_long(opts, "after", 0, 0, ZEND_LONG_MAX, &after) == FAILURE
+		|| ec_db_init(&db, zpdo) == FAILURE
+		|| !(actor = ec_acl_actor(&db, actor_id, NULL))
+		|| ec_dialog_load(&db, actor, dialog_id, EC_READ, &d) == FAILURE) {
+		RETURN_THROWS();
+	}
+	ZVAL_STR(&params[0], d.id);
+	smart_str_appends(&sql, "SELECT " EC_NOTE_COLUMNS " " EC_NOTE_FROM
+		"WHERE n.parent_id = ? AND n.parent_type = 'Dialog' AND n.`type` = 'Post' AND n.deleted = FALSE");
+	if (before) {
+		smart_str_appends(&sql, " AND n.`number` < ?");
+		ZVAL_LONG(&params[n++], before);
+	}
+	if (after) {
+		smart_str_appends(&sql, " AND n.`number` > ?");
+		ZVAL_LONG(&params[n++], after);
+	}
+	smart_str_append_printf(&sql, " ORDER BY n.`number` DESC LIMIT " ZEND_LONG_FMT, limit);
+	status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
+	smart_str_free(&sql);
+	if (status == SUCCESS) {
+		array_init(return_value);
+		status = ec_messages_render(&db, &rows, return_value);
+		zval_ptr_dtor(&rows);
+	}
+	ec_dialog_free(&d);
+	if (status == FAILURE) {
+		RETURN_THROWS();
+	}
+}
+
+/* The live message note_id with its dialog, author, number and data, or NotFound. */
+static zend_result ec_message_find(ec_db *db, zend_string *note_id, zval *row_out)
+{
+	zval param, rows, *row;
+
+	if (ec_id_require(note_id, "messageId") == FAILURE) {
+		return FAILURE;
+	}
+	ZVAL_STR(&param, note_id);
+	if (ec_db_query(db, "SELECT parent_id, created_by_id, `number`, data FROM note WHERE id = ? AND deleted = FALSE "
+			"AND parent_type = 'Dialog' AND `type` = 'Post'", &param, 1, &rows) == FAILURE) {
+		return FAILURE;
+	}
+	row = zend_hash_index_find(Z_ARRVAL(rows), 0);
+	if (!row) {
+		zval_ptr_dtor(&rows);
+		return ec_not_found("Message %s not found", ZSTR_VAL(note_id));
+	}
+	ZVAL_COPY(row_out, row);
+	zval_ptr_dtor(&rows);
+	return SUCCESS;
+}
+
+/* eblaChat.update to every member, and the stream panel refresh. */
+static zend_result ec_events_update(ec_db *db, ec_events *ev, zend_string *dialog_id, zend_string *note_id,
+	zend_string *author, const char *action)
+{
+	smart_str common = {0};
+	zend_result status;
+
+	if (!ec_fanout_enabled()) {
+		return SUCCESS;
+	}
+	smart_str_appends(&common, "\"dialogId\":");
+	ec_json_str(&common, dialog_id);
+	smart_str_appends(&common, ",\"messageId\":");
+	ec_json_str(&common, note_id);
+	smart_str_append_printf(&common, ",\"action\":\"%s\"", action);
+	smart_str_0(&common);
+	status = ec_events_to_members(db, ev, dialog_id, "eblaChat.update", ZSTR_VAL(common.s), ZSTR_LEN(common.s), false);
+	smart_str_free(&common);
+	ec_events_stream_update(ev, dialog_id, author, note_id);
+	return status;
+}
+
+ZEND_FUNCTION(ebla_chat_message_edit)
+{
+	zval *zpdo, note, params[5], ids;
+	zend_string *actor_id, *note_id, *text, *dialog_id, *author = NULL, *now = NULL, *data = NULL;
+	smart_str mentions = {0};
+	const ec_actor *actor;
+	ec_dialog d;
+	ec_db db;
+	ec_events ev;
+	bool voice, has_attachments;
+
+	ZEND_PARSE_PARAMETERS_START(4, 4)
+		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
+		Z_PARAM_STR(actor_id)
+		Z_PARAM_STR(note_id)
+		Z_PARAM_STR(text)
+	ZEND_PARSE_PARAMETERS_END();
+
+	ZVAL_UNDEF(&d.row);
+	ZVAL_UNDEF(&note);
+	ZVAL_UNDEF(&ids);
+	ec_events_init(&ev);
+	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
+		|| ec_message_find(&db, note_id, &note) == FAILURE) {
+		goto fail;
+	}
+	dialog_id = Z_STR_P(EC_COL(&note, 0));
+	author = ec_val_str(EC_COL(&note, 1));
+	if (!author || !zend_string_equals(author, actor->id)) {
+		ec_forbidden("Only the author may edit message %s", ZSTR_VAL(note_id));
+		goto fail;
+	}
+	{
+		zval probe;
+		array_init(&probe);
+		ec_message_data(EC_COL(&note, 3), &probe);
+		voice = zend_is_true(zend_hash_str_find(Z_ARRVAL(probe), "voice", 5));
+		zval_ptr_dtor(&probe);
+	}
+	/* An edit may empty the text only of a message that carries attachments. */
+	{
+		zval param, rows;
+		ZVAL_STR(&param, note_id);
+		if (ec_db_query(&db, "SELECT COUNT(*) FROM attachment WHERE parent_type = 'Note' AND parent_id = ? AND deleted = FALSE",
+				&param, 1, &rows) == FAILURE) {
+			goto fail;
+		}
+		has_attachments = ec_val_long(EC_COL(zend_hash_index_find(Z_ARRVAL(rows), 0), 0)) > 0;
+		zval_ptr_dtor(&rows);
+	}
+	if (ec_text_require(text, has_attachments) == FAILURE || ec_tx_begin(&db) == FAILURE) {
+		goto fail;
+	}
+	if (ec_dialog_load(&db, actor, dialog_id, EC_WRITE, &d) == FAILURE
+		|| ec_mentions_build(&db, d.id, actor, text, &mentions, &ids) == FAILURE) {
+		goto abort;
+	}
+	/* Mentions added by an edit are recorded in data but not counted again (see docs/design.md). */
+	now = ec_now_utc();
+	data = ec_note_data(&mentions, voice);
+	ZVAL_STR(&params[0], text);
+	ZVAL_STR(&params[1], data);
+	ZVAL_STR(&params[2], now);
+	ZVAL_STR(&params[3], actor->id);
+	ZVAL_STR(&params[4], note_id);
+	if (ec_db_exec(&db, "UPDATE note SET post = ?, data = ?, modified_at = ?, modified_by_id = ? WHERE id = ? AND deleted = FALSE",
+			params, 5, NULL) == FAILURE
+		|| ec_events_update(&db, &ev, d.id, note_id, author, "edit") == FAILURE) {
+		goto abort;
+	}
+	if (ec_tx_commit(&db, &ev) == FAILURE || ec_message_answer(&db, note_id, return_value) == FAILURE) {
+		goto fail;
+	}
+	goto done;
+
+abort:
+	ec_tx_abort(&db);
+fail:
+	zval_ptr_dtor(return_value);
+	ZVAL_NULL(return_value);
+done:
+	ec_dialog_free(&d);
+	ec_events_free(&ev);
+	smart_str_free(&mentions);
+	zval_ptr_dtor(&ids);
+	zval_ptr_dtor(&note);
+	if (author) zend_string_release(author);
+	if (now) zend_string_release(now);
+	if (data) zend_string_release(data);
+}
+
+ZEND_FUNCTION(ebla_chat_message_delete)
+{
+	zval *zpdo, note, params[4], ids, probe, *id;
+	zend_string *actor_id, *note_id, *dialog_id, *author = NULL, *now = NULL;
+	const ec_actor *actor;
+	zend_long number, affected = 0;
+	ec_dialog d;
+	ec_db db;
+	ec_events ev;
+
+	ZEND_PARSE_PARAMETERS_START(3, 3)
+		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
+		Z_PARAM_STR(actor_id)
+		Z_PARAM_STR(note_id)
+	ZEND_PARSE_PARAMETERS_END();
+
+	ZVAL_UNDEF(&d.row);
+	ZVAL_UNDEF(&note);
+	ZVAL_UNDEF(&probe);
+	ec_events_init(&ev);
+	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
+		|| ec_message_find(&db, note_id, &note) == FAILURE) {
+		goto fail;
+	}
+	dialog_id = Z_STR_P(EC_COL(&note, 0));
+	author = ec_val_str(EC_COL(&note, 1));
+	number = ec_val_long(EC_COL(&note, 2));
+	if (!actor->is_admin && (!author || !zend_string_equals(author, actor->id))) {
+		ec_forbidden("Only the author or an admin may delete message %s", ZSTR_VAL(note_id));
+		goto fail;
+	}
+	if (ec_tx_begin(&db) == FAILURE) {
+		goto fail;
+	}
+	/* Admins may delete in dialogs they do not belong to: load for reading, lock explicitly. */
+	ZVAL_STR(&params[0], dialog_id);
+	{
+		zval lock;
+		if (ec_db_query(&db, db.dialect == EC_SQLITE ? "SELECT id FROM dialog WHERE id = ?" : "SELECT id FROM dialog WHERE id = ? FOR UPDATE",
+				params, 1, &lock) == FAILURE) {
+			goto abort;
+		}
+		zval_ptr_dtor(&lock);
+	}
+	if (ec_dialog_load(&db, actor, dialog_id, actor->is_admin ? EC_READ : EC_WRITE, &d) == FAILURE) {
+		goto abort;
+	}
+	now = ec_now_utc();
+	ZVAL_STR(&params[0], now);
+	ZVAL_STR(&params[1], note_id);
+	if (ec_db_exec(&db, "UPDATE note SET deleted = TRUE, modified_at = ? WHERE id = ? AND deleted = FALSE", params, 2, &affected) == FAILURE) {
+		goto abort;
+	}
+	if (affected != 1) {
+		ec_not_found("Message %s not found", ZSTR_VAL(note_id));
+		goto abort;
+	}
+	/* Exact counts: one live message less; members who had read it had it in read_count. */
+	ZVAL_STR(&params[0], d.id);
+	ZVAL_LONG(&params[1], number);
+	if (ec_db_exec(&db, "UPDATE dialog SET message_count = message_count - 1 WHERE id = ? AND message_count > 0", params, 1, NULL) == FAILURE
+		|| ec_db_exec(&db, "UPDATE dialog_user SET read_count = read_count - 1 WHERE dialog_id = ? AND deleted = FALSE "
+			"AND last_read_number >= ? AND read_count > 0", params, 2, NULL) == FAILURE) {
+		goto abort;
+	}
+	/* Mentions of it that were still unread are gone with it. */
+	array_init(&probe);
+	ec_message_data(EC_COL(&note, 3), &probe);
+	ids = *zend_hash_str_find(Z_ARRVAL(probe), "mentions", sizeof("mentions") - 1);
+	if (zend_hash_num_elements(Z_ARRVAL(ids))) {
+		uint32_t n = zend_hash_num_elements(Z_ARRVAL(ids)), i = 2;
+		zval *p = safe_emalloc(n + 2, sizeof(zval), 0);
+		smart_str sql = {0};
+		zend_result status;
+		ZVAL_STR(&p[0], d.id);
+		ZVAL_LONG(&p[1], number);
+		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(ids), id) {
+			ZVAL_COPY_VALUE(&p[i++], id);
+		} ZEND_HASH_FOREACH_END();
+		smart_str_appends(&sql, "UPDATE dialog_user SET mention_count = mention_count - 1 WHERE dialog_id = ? AND deleted = FALSE "
+			"AND last_read_number < ? AND mention_count > 0 AND user_id IN (");
+		ec_sql_placeholders(&sql, n);
+		smart_str_appendc(&sql, ')');
+		status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), p, n + 2, NULL, NULL);
+		smart_str_free(&sql);
+		efree(p);
+		if (status == FAILURE) {
+			goto abort;
+		}
+	}
+	/* The dialog's last message is now the newest live one (or none). */
+	{
+		zval last, *row;
+		ZVAL_STR(&params[0], d.id);
+		if (ec_db_query(&db, "SELECT id, `number`, created_at FROM note WHERE parent_id = ? AND parent_type = 'Dialog' "
+				"AND `type` = 'Post' AND deleted = FALSE ORDER BY `number` DESC LIMIT 1", params, 1, &last) == FAILURE) {
+			goto abort;
+		}
+		row = zend_hash_index_find(Z_ARRVAL(last), 0);
+		if (row) {
+			ZVAL_COPY(&params[0], EC_COL(row, 1));
+			ZVAL_COPY(&params[1], EC_COL(row, 0));
+			ZVAL_COPY(&params[2], EC_COL(row, 2));
+		} else {
+			ZVAL_LONG(&params[0], 0);
+			ZVAL_NULL(&params[1]);
+			ZVAL_NULL(&params[2]);
+		}
+		ZVAL_STR(&params[3], d.id);
+		zval_ptr_dtor(&last);
+		if (ec_db_exec(&db, "UPDATE dialog SET last_message_number = ?, last_message_id = ?, last_message_at = ? WHERE id = ?",
+				params, 4, NULL) == FAILURE) {
+			zval_ptr_dtor(&params[0]);
+			zval_ptr_dtor(&params[1]);
+			zval_ptr_dtor(&params[2]);
+			goto abort;
+		}
+		zval_ptr_dtor(&params[0]);
+		zval_ptr_dtor(&params[1]);
+		zval_ptr_dtor(&params[2]);
+	}
+	if (ec_events_update(&db, &ev, d.id, note_id, author, "delete") == FAILURE) {
+		goto abort;
+	}
+	if (ec_tx_commit(&db, &ev) == FAILURE) {
+		goto fail;
+	}
+	goto done;
+
+abort:
+	ec_tx_abort(&db);
+fail:
+done:
+	ec_dialog_free(&d);
+	ec_events_free(&ev);
+	zval_ptr_dtor(&note);
+	zval_ptr_dtor(&probe);
+	if (author) zend_string_release(author);
+	if (now) zend_string_release(now);
+}

@@ -10,6 +10,9 @@ zend_result ec_options_check(HashTable *opts, const char *const *allowed)
 	zend_string *key;
 	zend_ulong index;
 
+	if (!opts) {
+		return SUCCESS;
+	}
 	ZEND_HASH_FOREACH_KEY(opts, index, key) {
 		bool known = false;
 		if (!key) {

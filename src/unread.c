@@ -1,1 +1,382 @@
-/* unread */
+/* unread: exact unread counts at O(1) cost per message (SPEC F6, F7, polling half of F8, mute).
+ *
+ * Per dialog: message_count (live messages). Per member: read_count (live messages read),
+ * last_read_number, notified_number (popup watermark), mention_count, is_muted.
+ * unread = message_count - read_count. Posting changes two rows whatever the member count;
+ * the bell total is one indexed query over the user's memberships. Every write here locks the
+ * dialog row first (ec_dialog_load EC_WRITE), so counters never race. */
+#include "php.h"
+#include "zend_smart_str.h"
+#include "ext/pdo/php_pdo_driver.h"
+#include "php_ebla_chat.h"
+#include "dialogs.h"
+#include "messages.h"
+#include "acl.h"
+#include "errors.h"
+#include "fanout.h"
+#include "options.h"
+#include "text.h"
+
+#define EC_POPUPS_LIMIT_DEFAULT 20
+#define EC_POPUPS_LIMIT_MAX 100
+
+/* ['total' => n, 'dialogs' => [dialogId => n]]: muted dialogs are listed but not counted. */
+static zend_result ec_unread(ec_db *db, const ec_actor *actor, zval *out)
+{
+	zval param, rows, *row, dialogs;
+	zend_long total = 0;
+
+	ZVAL_STR(&param, actor->id);
+	if (ec_db_query(db, "SELECT du.dialog_id, d.message_count - du.read_count, du.is_muted FROM dialog_user du "
+			"JOIN dialog d ON d.id = du.dialog_id WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE "
+			"AND d.message_count > du.read_count ORDER BY d.last_message_number DESC", &param, 1, &rows) == FAILURE) {
+		return FAILURE;
+	}
+	array_init(&dialogs);
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
+		zend_long n = ec_val_long(EC_COL(row, 1));
+		add_assoc_long_ex(&dialogs, Z_STRVAL_P(EC_COL(row, 0)), Z_STRLEN_P(EC_COL(row, 0)), n);
+		if (!ec_val_bool(EC_COL(row, 2))) {
+			total += n;
+		}
+	} ZEND_HASH_FOREACH_END();
+	zval_ptr_dtor(&rows);
+	array_init_size(out, 2);
+	add_assoc_long(out, "total", total);
+	add_assoc_zval(out, "dialogs", &dialogs);
+	return SUCCESS;
+}
+
+/* Popups: dialogs with unread messages newer than the last popup shown for them. Unless peek,
+ * the watermark advances in the same transaction, under row locks, so two tabs polling at once
+ * never both get the same item. */
+static zend_result ec_popups(ec_db *db, const ec_actor *actor, zend_long limit, bool peek, zval *out)
+{
+	zval param, rows, *row, dialogs, *item;
+	smart_str sql = {0};
+	zend_result status;
+	uint32_t n;
+
+	array_init(out);
+	if (!peek && ec_tx_begin(db) == FAILURE) {
+		return FAILURE;
+	}
+	smart_str_append_printf(&sql, "SELECT " EC_DIALOG_COLUMNS " FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id "
+		"WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE AND du.is_muted = FALSE "
+		"AND d.message_count > du.read_count AND d.last_message_number > du.notified_number "
+		"AND d.last_message_number > du.last_read_number ORDER BY d.last_message_number DESC LIMIT " ZEND_LONG_FMT "%s",
+		limit, peek ? "" : ec_sql_for_update(db));
+	ZVAL_STR(&param, actor->id);
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), &param, 1, &rows, NULL);
+	smart_str_free(&sql);
+	if (status == FAILURE) {
+		if (!peek) {
+			ec_tx_abort(db);
+		}
+		return FAILURE;
+	}
+	n = zend_hash_num_elements(Z_ARRVAL(rows));
+	array_init(&dialogs);
+	status = ec_dialogs_render(db, actor, &rows, &dialogs);
+
+	if (status == SUCCESS && !peek && n) {
+		/* One statement for all of them: notified_number = the number shown, per membership. */
+		zval *params = safe_emalloc(n * 3, sizeof(zval), 0);
+		uint32_t p = 0;
+		smart_str_appends(&sql, "UPDATE dialog_user SET notified_number = CASE id");
+		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
+			smart_str_appends(&sql, " WHEN ? THEN ?");
+			ZVAL_LONG(&params[p++], ec_val_long(EC_COL(row, EC_DU_ID)));
+			ZVAL_LONG(&params[p++], ec_val_long(EC_COL(row, EC_D_LAST_NUMBER)));
+		} ZEND_HASH_FOREACH_END();
+		smart_str_appends(&sql, " ELSE notified_number END WHERE id IN (");
+		ec_sql_placeholders(&sql, n);
+		smart_str_appendc(&sql, ')');
+		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
+			ZVAL_LONG(&params[p++], ec_val_long(EC_COL(row, EC_DU_ID)));
+		} ZEND_HASH_FOREACH_END();
+		status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, p, NULL, NULL);
+		smart_str_free(&sql);
+		efree(params);
+	}
+	if (!peek) {
+		if (status == SUCCESS) {
+			status = ec_tx_commit(db, NULL);
+		} else {
+			ec_tx_abort(db);
+		}
+	}
+	if (status == SUCCESS) {
+		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(dialogs), item) {
+			zval popup, *v;
+			array_init_size(&popup, 6);
+			v = zend_hash_str_find(Z_ARRVAL_P(item), "id", 2);
+			Z_TRY_ADDREF_P(v);
+			add_assoc_zval(&popup, "dialogId", v);
+			v = zend_hash_str_find(Z_ARRVAL_P(item), "name", 4);
+			Z_TRY_ADDREF_P(v);
+			add_assoc_zval(&popup, "name", v);
+			v = zend_hash_str_find(Z_ARRVAL_P(item), "type", 4);
+			Z_TRY_ADDREF_P(v);
+			add_assoc_zval(&popup, "type", v);
+			v = zend_hash_str_find(Z_ARRVAL_P(item), "unread", 6);
+			add_assoc_long(&popup, "unread", Z_LVAL_P(v));
+			v = zend_hash_str_find(Z_ARRVAL_P(item), "mentions", 8);
+			add_assoc_long(&popup, "mentions", Z_LVAL_P(v));
+			v = zend_hash_str_find(Z_ARRVAL_P(item), "lastMessage", 11);
+			Z_TRY_ADDREF_P(v);
+			add_assoc_zval(&popup, "lastMessage", v);
+			add_next_index_zval(out, &popup);
+		} ZEND_HASH_FOREACH_END();
+	}
+	zval_ptr_dtor(&rows);
+	zval_ptr_dtor(&dialogs);
+	return status;
+}
+
+/* Marks read up to `up_to` (everything when < 0) and returns what is still unread. */
+static zend_result ec_mark_read(ec_db *db, const ec_actor *actor, zend_string *dialog_id, zend_long up_to, zend_long *unread)
+{
+	ec_dialog d;
+	zval params[7], rows;
+	zend_long tail = 0, up;
+	ec_events ev;
+
+	ec_events_init(&ev);
+	if (ec_tx_begin(db) == FAILURE) {
+		return FAILURE;
+	}
+	if (ec_dialog_load(db, actor, dialog_id, EC_WRITE, &d) == FAILURE) {
+		ec_tx_abort(db);
+		return FAILURE;
+	}
+	up = up_to < 0 || up_to > d.last_message_number ? d.last_message_number : up_to;
+	if (up <= d.last_read_number) {
+		/* Reading never goes backwards. */
+		*unread = d.message_count - d.read_count;
+		ec_dialog_free(&d);
+		return ec_tx_commit(db, NULL);
+	}
+	if (up < d.last_message_number) {
+		/* Only the messages after `up` stay unread: count that tail (small, indexed). */
+		ZVAL_STR(&params[0], d.id);
+		ZVAL_LONG(&params[1], up);
+		if (ec_db_query(db, "SELECT COUNT(*) FROM note WHERE parent_id = ? AND parent_type = 'Dialog' AND `type` = 'Post' "
+				"AND deleted = FALSE AND `number` > ?", params, 2, &rows) == FAILURE) {
+			goto abort;
+		}
+		tail = ec_val_long(EC_COL(zend_hash_index_find(Z_ARRVAL(rows), 0), 0));
+		zval_ptr_dtor(&rows);
+	}
+	/* Mentions are cleared by reading; a partial read keeps at most one per unread message. */
+	ZVAL_LONG(&params[0], up);
+	ZVAL_LONG(&params[1], d.message_count - tail);
+	ZVAL_LONG(&params[2], tail == 0 ? 0 : MIN(d.mention_count, tail));
+	ZVAL_LONG(&params[3], up);
+	ZVAL_LONG(&params[4], up);
+	ZVAL_LONG(&params[5], d.membership_id);
+	ZVAL_LONG(&params[6], up);
+	if (ec_db_exec(db, "UPDATE dialog_user SET last_read_number = ?, read_count = ?, mention_count = ?, "
+			"notified_number = CASE WHEN notified_number < ? THEN ? ELSE notified_number END "
+			"WHERE id = ? AND last_read_number < ?", params, 7, NULL) == FAILURE) {
+		goto abort;
+	}
+	*unread = tail;
+	if (ec_fanout_enabled()) {
+		/* To the reader's other tabs, so their badges follow. */
+		smart_str fields = {0};
+		zend_string *topic = zend_string_init("eblaChat.read", sizeof("eblaChat.read") - 1, 0);
+		smart_str_appends(&fields, "\"dialogId\":");
+		ec_json_str(&fields, d.id);
+		smart_str_append_printf(&fields, ",\"unread\":" ZEND_LONG_FMT ",\"lastReadNumber\":" ZEND_LONG_FMT, tail, up);
+		smart_str_0(&fields);
+		ec_events_add(&ev, topic, actor->id, ZSTR_VAL(fields.s), ZSTR_LEN(fields.s));
+		smart_str_free(&fields);
+		zend_string_release(topic);
+	}
+	ec_dialog_free(&d);
+	if (ec_tx_commit(db, &ev) == FAILURE) {
+		ec_events_free(&ev);
+		return FAILURE;
+	}
+	ec_events_free(&ev);
+	return SUCCESS;
+
+abort:
+	ec_tx_abort(db);
+	ec_dialog_free(&d);
+	ec_events_free(&ev);
+	return FAILURE;
+}
+
+/* Fast ZPP prologue shared by the (PDO, actorId, options) functions. */
+#define EC_PARSE_ACTOR_OPTIONS() \
+	ZEND_PARSE_PARAMETERS_START(2, 3) \
+		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce()) \
+		Z_PARAM_STR(actor_id) \
+		Z_PARAM_OPTIONAL \
+		Z_PARAM_ARRAY_HT(opts) \
+	ZEND_PARSE_PARAMETERS_END()
+
+ZEND_FUNCTION(ebla_chat_unread)
+{
+	zval *zpdo;
+	zend_string *actor_id;
+	const ec_actor *actor;
+	ec_db db;
+
+	ZEND_PARSE_PARAMETERS_START(2, 2)
+		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
+		Z_PARAM_STR(actor_id)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
+		|| ec_unread(&db, actor, return_value) == FAILURE) {
+		RETURN_THROWS();
+	}
+}
+
+ZEND_FUNCTION(ebla_chat_mark_read)
+{
+	zval *zpdo;
+	zend_string *actor_id, *dialog_id;
+	zend_long up_to = -1, unread = 0;
+	bool up_to_null = true;
+	const ec_actor *actor;
+	ec_db db;
+
+	ZEND_PARSE_PARAMETERS_START(3, 4)
+		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
+		Z_PARAM_STR(actor_id)
+		Z_PARAM_STR(dialog_id)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_LONG_OR_NULL(up_to, up_to_null)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (!up_to_null && up_to < 0) {
+		ec_bad_request("upToNumber must be a message number (>= 0), " ZEND_LONG_FMT " given", up_to);
+		RETURN_THROWS();
+	}
+	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
+		|| ec_mark_read(&db, actor, dialog_id, up_to_null ? -1 : up_to, &unread) == FAILURE) {
+		RETURN_THROWS();
+	}
+	RETURN_LONG(unread);
+}
+
+static const char *const ec_popups_options[] = {"peek", "limit", NULL};
+
+ZEND_FUNCTION(ebla_chat_popups)
+{
+	zval *zpdo;
+	zend_string *actor_id;
+	HashTable *opts = NULL;
+	zend_long limit;
+	bool peek;
+	const ec_actor *actor;
+	ec_db db;
+
+	EC_PARSE_ACTOR_OPTIONS();
+	if (ec_options_check(opts, ec_popups_options) == FAILURE
+		|| ec_option_bool(opts, "peek", false, &peek) == FAILURE
+		|| ec_option_long(opts, "limit", EC_POPUPS_LIMIT_DEFAULT, 1, EC_POPUPS_LIMIT_MAX, &limit) == FAILURE
+		|| ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
+		|| ec_popups(&db, actor, limit, peek, return_value) == FAILURE) {
+		RETURN_THROWS();
+	}
+}
+
+static const char *const ec_poll_options[] = {"dialogId", "after", "limit", "peek", NULL};
+
+ZEND_FUNCTION(ebla_chat_poll)
+{
+	zval *zpdo, part;
+	zend_string *actor_id, *dialog_id = NULL;
+	HashTable *opts = NULL;
+	zend_long after, limit;
+	bool peek, has_after;
+	const ec_actor *actor;
+	ec_db db;
+
+	EC_PARSE_ACTOR_OPTIONS();
+	has_after = opts && zend_hash_str_exists(opts, "after", sizeof("after") - 1);
+	if (ec_options_check(opts, ec_poll_options) == FAILURE
+		|| ec_option_id(opts, "dialogId", &dialog_id) == FAILURE
+		|| ec_option_long(opts, "after", 0, 0, ZEND_LONG_MAX, &after) == FAILURE
+		|| ec_option_long(opts, "limit", 50, 1, 200, &limit) == FAILURE
+		|| ec_option_bool(opts, "peek", false, &peek) == FAILURE) {
+		RETURN_THROWS();
+	}
+	if ((dialog_id != NULL) != has_after) {
+		ec_bad_request("Options \"dialogId\" and \"after\" go together");
+		RETURN_THROWS();
+	}
+	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))) {
+		RETURN_THROWS();
+	}
+	array_init_size(return_value, 3);
+	if (ec_unread(&db, actor, &part) == FAILURE) {
+		RETURN_THROWS();
+	}
+	add_assoc_zval(return_value, "unread", &part);
+	if (ec_popups(&db, actor, EC_POPUPS_LIMIT_DEFAULT, peek, &part) == FAILURE) {
+		zval_ptr_dtor(&part);
+		RETURN_THROWS();
+	}
+	add_assoc_zval(return_value, "popups", &part);
+	if (dialog_id) {
+		/* The open dialog's new messages: the same answer as ebla_chat_messages(after). */
+		zval fn, args[4], opt;
+		ZVAL_STRING(&fn, "ebla_chat_messages");
+		ZVAL_COPY(&args[0], zpdo);
+		ZVAL_STR_COPY(&args[1], actor_id);
+		ZVAL_STR_COPY(&args[2], dialog_id);
+		array_init(&opt);
+		add_assoc_long(&opt, "after", after);
+		add_assoc_long(&opt, "limit", limit);
+		ZVAL_COPY_VALUE(&args[3], &opt);
+		call_user_function(NULL, NULL, &fn, &part, 4, args);
+		for (int i = 0; i < 4; i++) {
+			zval_ptr_dtor(&args[i]);
+		}
+		zval_ptr_dtor(&fn);
+		if (EG(exception)) {
+			zval_ptr_dtor(&part);
+			RETURN_THROWS();
+		}
+		add_assoc_zval(return_value, "messages", &part);
+	}
+}
+
+ZEND_FUNCTION(ebla_chat_dialog_mute)
+{
+	zval *zpdo, params[2];
+	zend_string *actor_id, *dialog_id;
+	bool muted;
+	const ec_actor *actor;
+	ec_dialog d;
+	ec_db db;
+
+	ZEND_PARSE_PARAMETERS_START(4, 4)
+		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
+		Z_PARAM_STR(actor_id)
+		Z_PARAM_STR(dialog_id)
+		Z_PARAM_BOOL(muted)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
+		|| ec_dialog_load(&db, actor, dialog_id, EC_READ, &d) == FAILURE) {
+		RETURN_THROWS();
+	}
+	if (!d.member) {
+		ec_dialog_free(&d);
+		ec_forbidden("You are not a member of dialog %s", ZSTR_VAL(dialog_id));
+		RETURN_THROWS();
+	}
+	ZVAL_LONG(&params[0], d.membership_id);
+	ec_dialog_free(&d);
+	if (ec_db_exec(&db, muted ? "UPDATE dialog_user SET is_muted = TRUE WHERE id = ?" : "UPDATE dialog_user SET is_muted = FALSE WHERE id = ?",
+			params, 1, NULL) == FAILURE) {
+		RETURN_THROWS();
+	}
+}

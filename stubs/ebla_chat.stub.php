@@ -20,10 +20,23 @@ namespace {
     function ebla_chat_schema(PDO $pdo, int $flags = 0): array {}
 
     /* --- dialogs --- */
+    function ebla_chat_dialog_open(PDO $pdo, string $actorId, array $memberIds, array $options = []): array {}
+    function ebla_chat_dialog_get(PDO $pdo, string $actorId, string $dialogId): array {}
+    function ebla_chat_dialog_list(PDO $pdo, string $actorId, array $options = []): array {}
+    function ebla_chat_dialog_members(PDO $pdo, string $actorId, string $dialogId, array $add = [], array $remove = []): array {}
 
     /* --- messages --- */
+    function ebla_chat_post(PDO $pdo, string $actorId, string $dialogId, string $text, array $attachmentIds = [], array $options = []): array {}
+    function ebla_chat_messages(PDO $pdo, string $actorId, string $dialogId, array $options = []): array {}
+    function ebla_chat_message_edit(PDO $pdo, string $actorId, string $messageId, string $text): array {}
+    function ebla_chat_message_delete(PDO $pdo, string $actorId, string $messageId): void {}
 
     /* --- unread --- */
+    function ebla_chat_unread(PDO $pdo, string $actorId): array {}
+    function ebla_chat_mark_read(PDO $pdo, string $actorId, string $dialogId, ?int $upToNumber = null): int {}
+    function ebla_chat_popups(PDO $pdo, string $actorId, array $options = []): array {}
+    function ebla_chat_poll(PDO $pdo, string $actorId, array $options = []): array {}
+    function ebla_chat_dialog_mute(PDO $pdo, string $actorId, string $dialogId, bool $muted): void {}
 
     /* --- acl --- */
 

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: d5d4aa6d6d513ec9f60585c552794f46a4f13de6 */
+ * Stub hash: 00fe6e066f21b28d936c88b5a17efea735575f64 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
@@ -9,6 +9,85 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_schema, 0, 1, IS_ARRAY, 0)
 	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, flags, IS_LONG, 0, "0")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_dialog_open, 0, 3, IS_ARRAY, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, memberIds, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_dialog_get, 0, 3, IS_ARRAY, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, dialogId, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_dialog_list, 0, 2, IS_ARRAY, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_dialog_members, 0, 3, IS_ARRAY, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, dialogId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, add, IS_ARRAY, 0, "[]")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, remove, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_post, 0, 4, IS_ARRAY, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, dialogId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, text, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, attachmentIds, IS_ARRAY, 0, "[]")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_messages, 0, 3, IS_ARRAY, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, dialogId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_message_edit, 0, 4, IS_ARRAY, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, messageId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, text, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_message_delete, 0, 3, IS_VOID, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, messageId, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_unread, 0, 2, IS_ARRAY, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_mark_read, 0, 3, IS_LONG, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, dialogId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, upToNumber, IS_LONG, 1, "null")
+ZEND_END_ARG_INFO()
+
+#define arginfo_ebla_chat_popups arginfo_ebla_chat_dialog_list
+
+#define arginfo_ebla_chat_poll arginfo_ebla_chat_dialog_list
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_dialog_mute, 0, 4, IS_VOID, 0)
+	ZEND_ARG_OBJ_INFO(0, pdo, PDO, 0)
+	ZEND_ARG_TYPE_INFO(0, actorId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, dialogId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, muted, _IS_BOOL, 0)
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_fanout_status, 0, 0, IS_ARRAY, 0)
@@ -34,6 +113,19 @@ ZEND_END_ARG_INFO()
 ZEND_FUNCTION(ebla_chat_version);
 ZEND_FUNCTION(ebla_chat_generate_id);
 ZEND_FUNCTION(ebla_chat_schema);
+ZEND_FUNCTION(ebla_chat_dialog_open);
+ZEND_FUNCTION(ebla_chat_dialog_get);
+ZEND_FUNCTION(ebla_chat_dialog_list);
+ZEND_FUNCTION(ebla_chat_dialog_members);
+ZEND_FUNCTION(ebla_chat_post);
+ZEND_FUNCTION(ebla_chat_messages);
+ZEND_FUNCTION(ebla_chat_message_edit);
+ZEND_FUNCTION(ebla_chat_message_delete);
+ZEND_FUNCTION(ebla_chat_unread);
+ZEND_FUNCTION(ebla_chat_mark_read);
+ZEND_FUNCTION(ebla_chat_popups);
+ZEND_FUNCTION(ebla_chat_poll);
+ZEND_FUNCTION(ebla_chat_dialog_mute);
 ZEND_FUNCTION(ebla_chat_fanout_status);
 ZEND_FUNCTION(ebla_chat_fanout_channel);
 ZEND_FUNCTION(ebla_chat_fanout_send);
@@ -44,6 +136,19 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(ebla_chat_version, arginfo_ebla_chat_version)
 	ZEND_FE(ebla_chat_generate_id, arginfo_ebla_chat_generate_id)
 	ZEND_FE(ebla_chat_schema, arginfo_ebla_chat_schema)
+	ZEND_FE(ebla_chat_dialog_open, arginfo_ebla_chat_dialog_open)
+	ZEND_FE(ebla_chat_dialog_get, arginfo_ebla_chat_dialog_get)
+	ZEND_FE(ebla_chat_dialog_list, arginfo_ebla_chat_dialog_list)
+	ZEND_FE(ebla_chat_dialog_members, arginfo_ebla_chat_dialog_members)
+	ZEND_FE(ebla_chat_post, arginfo_ebla_chat_post)
+	ZEND_FE(ebla_chat_messages, arginfo_ebla_chat_messages)
+	ZEND_FE(ebla_chat_message_edit, arginfo_ebla_chat_message_edit)
+	ZEND_FE(ebla_chat_message_delete, arginfo_ebla_chat_message_delete)
+	ZEND_FE(ebla_chat_unread, arginfo_ebla_chat_unread)
+	ZEND_FE(ebla_chat_mark_read, arginfo_ebla_chat_mark_read)
+	ZEND_FE(ebla_chat_popups, arginfo_ebla_chat_popups)
+	ZEND_FE(ebla_chat_poll, arginfo_ebla_chat_poll)
+	ZEND_FE(ebla_chat_dialog_mute, arginfo_ebla_chat_dialog_mute)
 	ZEND_FE(ebla_chat_fanout_status, arginfo_ebla_chat_fanout_status)
 	ZEND_FE(ebla_chat_fanout_channel, arginfo_ebla_chat_fanout_channel)
 	ZEND_FE(ebla_chat_fanout_send, arginfo_ebla_chat_fanout_send)

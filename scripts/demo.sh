@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The demo command: builds ebla_chat when needed and runs examples/demo.php on SQLite (no server).
+# Set EBLA_CHAT_REDIS_URL (e.g. tcp://127.0.0.1:16379) to also publish the demo's events to Redis.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+bash scripts/deps.sh
+
+# Rebuild when the module is missing or older than any source, header, stub or config.m4.
+needs_build=0
+if [ ! -f modules/ebla_chat.so ]; then
+  needs_build=1
+elif [ -n "$(find config.m4 ebla_chat.c php_ebla_chat.h src stubs -newer modules/ebla_chat.so \
+              \( -name '*.c' -o -name '*.h' -o -name '*.m4' \) -print -quit 2>/dev/null)" ]; then
+  needs_build=1
+fi
+if [ "$needs_build" -eq 1 ]; then
+  echo "demo: building ebla_chat"
+  if [ ! -f Makefile ] || [ config.m4 -nt configure ]; then
+    phpize >/dev/null
+    ./configure >/dev/null
+  fi
+  make -j"$(nproc)" >/dev/null
+fi
+
+php_args=(-d "extension=$ROOT/modules/ebla_chat.so")
+if [ -n "${EBLA_CHAT_REDIS_URL:-}" ]; then
+  php_args+=(-d "ebla_chat.redis_url=$EBLA_CHAT_REDIS_URL")
+fi
+exec php "${php_args[@]}" examples/demo.php "$@"

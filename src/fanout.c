@@ -464,7 +464,8 @@ static void ec_round_read_route(ec_round *r, uint32_t n)
 		} else {
 			ec_redis_target_describe(&ec_fo.target, where, sizeof(where));
 		}
-		snprintf(err, sizeof(err), "Redis at %s: %s", where, rt->c->errstr[0] ? rt->c->errstr : "connection lost");
+		char why[EC_REDIS_ERRLEN];
+		snprintf(err, sizeof(err), "Redis at %s: %s", where, ec_redis_error(rt->c, EC_G(redis_timeout), why, sizeof(why)));
 		ec_fanout_error(err, true);
 		ec_redis_pool_drop(rt->c);
 		rt->c = NULL;
@@ -697,8 +698,14 @@ static zend_result ec_send_parse(zend_string *message, zend_string **topic, zend
 {
 	zval decoded, *ztopic, *zuser;
 
+	const char *p = ZSTR_VAL(message);
+
 	*topic = *user_id = NULL;
-	if (php_json_decode_ex(&decoded, ZSTR_VAL(message), ZSTR_LEN(message), PHP_JSON_OBJECT_AS_ARRAY, 64) == FAILURE
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+		p++;
+	}
+	ZVAL_UNDEF(&decoded);
+	if (*p != '{' || php_json_decode_ex(&decoded, ZSTR_VAL(message), ZSTR_LEN(message), PHP_JSON_OBJECT_AS_ARRAY, 64) == FAILURE
 		|| Z_TYPE(decoded) != IS_ARRAY) {
 		zval_ptr_dtor(&decoded);
 		return ec_bad_request("The message must be a JSON object as EspoCRM's WebSocket Submission builds it");

@@ -289,6 +289,16 @@ redisContext *ec_redis_connect(const ec_redis_target *t, const char *host, int p
 	return c;
 }
 
+const char *ec_redis_error(const redisContext *c, double timeout, char *buf, size_t buflen)
+{
+	/* hiredis reports SO_RCVTIMEO/SO_SNDTIMEO expiry as a bare EAGAIN. */
+	if (c->err == REDIS_ERR_IO && (strcmp(c->errstr, strerror(EAGAIN)) == 0 || strcmp(c->errstr, strerror(EWOULDBLOCK)) == 0)) {
+		snprintf(buf, buflen, "no reply within ebla_chat.redis_timeout (%g s)", timeout > 0 ? timeout : 0.5);
+		return buf;
+	}
+	return c->errstr[0] ? c->errstr : "connection lost";
+}
+
 /* One process-wide pool (per thread under ZTS: a context must never be shared between threads).
  * A handful of entries at most (one per cluster master), so a plain array. */
 typedef struct {

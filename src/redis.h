@@ -48,6 +48,9 @@ void ec_redis_pool_clear(void);
 /* How many pooled connections are open and usable by this process. */
 uint32_t ec_redis_pool_open(void);
 
+/* c->errstr, said plainly: a socket timeout reads "no reply within ebla_chat.redis_timeout". */
+const char *ec_redis_error(const redisContext *c, double timeout, char *buf, size_t buflen);
+
 /* Redis Cluster. */
 uint16_t ec_redis_slot(const char *key, size_t len);
 

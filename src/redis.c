@@ -549,7 +549,8 @@ bool ec_redis_parse_redirect(const char *msg, size_t len, bool *ask, char **host
 	} else {
 		return false;
 	}
-	addr = memchr(msg + 4, ' ', len - 4);          /* after the slot number */
+	addr = memchr(msg, ' ', len);                  /* "MOVED|ASK <slot> <host:port>" */
+	addr = addr ? memchr(addr + 1, ' ', end - addr - 1) : NULL;
 	if (!addr) {
 		return false;
 	}

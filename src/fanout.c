@@ -106,7 +106,7 @@ typedef struct {
 	uint64_t abandoned;           /* events whose caller transaction ended unseen */
 	char last_error[EC_REDIS_ERRLEN];
 	double last_error_at;         /* wall clock; 0: never */
-	double retry_at;              /* monotonic clock; no attempt before it */
+	double failed_at;             /* monotonic clock of the failure that started the backoff; 0: none */
 } ec_fanout_state;
 
 ZEND_TLS ec_fanout_state ec_fo;
@@ -127,9 +127,22 @@ static void ec_fanout_error(const char *message, bool backoff)
 	ec_fo.last_error_at = ec_wall();
 	if (backoff) {
 		/* One failed attempt per interval: an outage must not stall every request by a timeout. */
-		double interval = EC_G(redis_retry_interval) > 0 ? EC_G(redis_retry_interval) : 0;
-		ec_fo.retry_at = ec_mono() + interval;
+		ec_fo.failed_at = ec_mono();
 	}
+}
+
+/* Seconds left before the next attempt (0: go ahead). Computed from the interval in force now,
+ * so changing ebla_chat.redis_retry_interval applies at once. */
+static double ec_fanout_backoff_left(void)
+{
+	double interval = EC_G(redis_retry_interval) > 0 ? EC_G(redis_retry_interval) : 0;
+	double left;
+
+	if (!ec_fo.failed_at) {
+		return 0;
+	}
+	left = ec_fo.failed_at + interval - ec_mono();
+	return left > 0 ? left : 0;
 }
 
 static void ec_fanout_reset_connections(void)
@@ -160,7 +173,7 @@ static bool ec_fanout_configure(void)
 	ec_fanout_reset_connections();
 	ec_fo.url = pestrdup(url, 1);
 	ec_fo.sharded = EC_G(redis_sharded);
-	ec_fo.retry_at = 0;
+	ec_fo.failed_at = 0;
 	ec_fo.config_error[0] = '\0';
 	ec_fo.target_ok = ec_redis_parse_url(url, &ec_fo.target, true, ec_fo.config_error, sizeof(ec_fo.config_error)) == SUCCESS;
 	return ec_fo.target_ok;
@@ -536,12 +549,12 @@ void ec_fanout_publish_batches(ec_events *batches, uint32_t n)
 		ec_fanout_fail_all(total, ec_fo.config_error);
 		goto done;
 	}
-	if (ec_fo.retry_at && ec_mono() < ec_fo.retry_at) {
+	if (ec_fanout_backoff_left() > 0) {
 		/* Redis failed recently: drop at once instead of waiting for another timeout. */
 		ec_fanout_fail_all(total, NULL);
 		goto done;
 	}
-	ec_fo.retry_at = 0;
+	ec_fo.failed_at = 0;
 
 	memset(&r, 0, sizeof(r));
 	r.refs = safe_emalloc(total, sizeof(*r.refs), 0);
@@ -580,7 +593,7 @@ static const char *ec_fanout_state_name(void)
 	if (!ec_fanout_enabled()) {
 		return "disabled";
 	}
-	if (ec_fo.url && strcmp(ec_fo.url, EC_G(redis_url)) == 0 && ec_fo.retry_at && ec_mono() < ec_fo.retry_at) {
+	if (ec_fo.url && strcmp(ec_fo.url, EC_G(redis_url)) == 0 && ec_fanout_backoff_left() > 0) {
 		return "backoff";
 	}
 	if (ec_fo.url && strcmp(ec_fo.url, EC_G(redis_url)) == 0 && ec_redis_pool_open() > 0) {
@@ -591,7 +604,7 @@ static const char *ec_fanout_state_name(void)
 
 static double ec_fanout_retry_in(void)
 {
-	double left = ec_fo.retry_at ? ec_fo.retry_at - ec_mono() : 0;
+	double left = ec_fanout_backoff_left();
 	return left > 0 && strcmp(ec_fanout_state_name(), "backoff") == 0 ? left : 0;
 }
 

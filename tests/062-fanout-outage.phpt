@@ -4,7 +4,8 @@ fanout: Redis down (writes keep working, failures counted, backoff respected), r
 <?php require __DIR__ . '/fanout.inc'; ec_fanout_skipif('EBLA_CHAT_TEST_REDIS_SERVER'); ?>
 --INI--
 ebla_chat.redis_timeout=0.3
-ebla_chat.redis_retry_interval=1
+ebla_chat.redis_retry_interval=30
+pcre.jit=0
 --FILE--
 <?php
 require __DIR__ . '/ebla_chat.inc';
@@ -28,8 +29,11 @@ function send(string $msg): string
 {
     $t = microtime(true);
     $ok = ebla_chat_fanout_send($msg);
+    // Under valgrind (run-tests.php -m sets USE_ZEND_ALLOC=0) PHP itself runs many times slower.
+    $scale = getenv('USE_ZEND_ALLOC') === '0' ? 4 : 1;
     $ms = (microtime(true) - $t) * 1000;
-    return var_export($ok, true) . ($ms < 100 ? ' (at once)' : ($ms < 450 ? ' (within one timeout)' : " (SLOW: $ms ms)"));
+    // "At once" is far below the 300 ms timeout; "within one timeout" is the timeout plus overhead.
+    return var_export($ok, true) . ($ms < 250 ? ' (at once)' : ($ms < 450 * $scale ? ' (within one timeout)' : " (SLOW: $ms ms)"));
 }
 
 status('before');
@@ -52,7 +56,7 @@ for ($i = 0; $i < 3; $i++) {
 }
 status('backoff');
 $s = ebla_chat_fanout_status();
-echo 'retryIn within (0, 1]: ', var_export($s['retryIn'] > 0 && $s['retryIn'] <= 1.0, true), "\n";
+echo 'retryIn within (25, 30]: ', var_export($s['retryIn'] > 25 && $s['retryIn'] <= 30.0, true), "\n";
 ob_start();
 phpinfo(INFO_MODULES);
 $info = ob_get_clean();
@@ -62,7 +66,8 @@ echo "-- Redis is back, but the interval has not passed: still no attempt\n";
 $server = ec_redis_server_start($port);
 echo 'send: ', send($msg), "\n";
 status('back, in backoff');
-echo "-- after the interval: publishing resumes by itself\n";
+echo "-- after the interval (shortened to 0.2 s, which applies at once): publishing resumes by itself\n";
+ini_set('ebla_chat.redis_retry_interval', '0.2');
 usleep((int) (ebla_chat_fanout_status()['retryIn'] * 1e6) + 50000);
 echo 'send: ', send($msg), "\n";
 status('resumed');
@@ -92,12 +97,12 @@ send: false (at once)
 send: false (at once)
 send: false (at once)
 backoff                      state=backoff attempts=3 published=2 failed=4 retryAt=yes lastError=cannot connect to Redis at 127.0.0.1:PORT: Connection refused
-retryIn within (0, 1]: true
+retryIn within (25, 30]: true
 phpinfo shows backoff: true
 -- Redis is back, but the interval has not passed: still no attempt
 send: false (at once)
 back, in backoff             state=backoff attempts=3 published=2 failed=5 retryAt=yes lastError=cannot connect to Redis at 127.0.0.1:PORT: Connection refused
--- after the interval: publishing resumes by itself
+-- after the interval (shortened to 0.2 s, which applies at once): publishing resumes by itself
 send: true (at once)
 resumed                      state=connected attempts=4 published=3 failed=5 retryAt=no lastError=cannot connect to Redis at 127.0.0.1:PORT: Connection refused
 -- a server that accepts but never answers: one command timeout, then backoff

@@ -2,6 +2,8 @@
 fanout: inside the caller's transaction events wait for PDO::commit(), vanish on rollBack() or ROLLBACK TO a savepoint, and are never published before the commit
 --SKIPIF--
 <?php require __DIR__ . '/fanout.inc'; ec_fanout_skipif('EBLA_CHAT_TEST_REDIS_URL'); ?>
+--INI--
+pcre.jit=0
 --FILE--
 <?php
 require __DIR__ . '/ebla_chat.inc';
@@ -17,7 +19,7 @@ ec_run(function (PDO $pdo, string $backend) use ($url) {
     $bob = ec_user($pdo, 'bob', 'admin', ['id' => 'bob']);
     $d = ebla_chat_dialog_open($pdo, $anna, [$bob], ['name' => 'Tx']);
     $channel = ebla_chat_fanout_channel();
-    $sub = ec_subscriber_start([$channel], ['ebla_chat.redis_url' => $url, 'ebla_chat.redis_prefix' => $prefix], 15.0);
+    $sub = ec_subscriber_start([$channel], ['ebla_chat.redis_url' => $url, 'ebla_chat.redis_prefix' => $prefix], 25.0);
     ec_wait_subscribed([ec_host_port($url)], [$channel]);
     $marker = fn(string $name) => ebla_chat_fanout_send(json_encode(['topicId' => "test.$name"]));
     $base = ebla_chat_fanout_status();

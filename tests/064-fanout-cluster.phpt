@@ -3,6 +3,7 @@ fanout: sharded layout on a real 3-node Redis Cluster (SPUBLISH per user/topic c
 --SKIPIF--
 <?php require __DIR__ . '/fanout.inc'; ec_fanout_skipif('EBLA_CHAT_TEST_REDIS_CLUSTER'); ?>
 --INI--
+pcre.jit=0
 ebla_chat.redis_sharded=1
 --FILE--
 <?php
@@ -43,7 +44,7 @@ echo "users spread over ", count(array_unique($owners)), " masters\n";
 
 $channels = array_map(fn($u) => ebla_chat_fanout_channel($u), $users);
 $topicChannel = ebla_chat_fanout_channel(null, 'streamUpdate.Dialog.d1');
-$sub = ec_subscriber_start(array_merge($channels, [$topicChannel]), $ini, 15.0);
+$sub = ec_subscriber_start(array_merge($channels, [$topicChannel]), $ini, 25.0);
 ec_wait_subscribed($nodes, array_merge($channels, [$topicChannel]), true);
 
 echo "-- real writes: a group dialog of the six users, a post, a read\n";

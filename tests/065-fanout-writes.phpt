@@ -3,6 +3,7 @@ fanout: every write publishes after its commit, one event per recipient with its
 --SKIPIF--
 <?php require __DIR__ . '/fanout.inc'; ec_fanout_skipif('EBLA_CHAT_TEST_REDIS_URL'); ?>
 --INI--
+pcre.jit=0
 ebla_chat.redis_timeout=0.3
 ebla_chat.redis_retry_interval=30
 --FILE--
@@ -21,7 +22,7 @@ ec_run(function (PDO $pdo) use ($url) {
     }
     $channel = ebla_chat_fanout_channel();
     $s0 = ebla_chat_fanout_status();
-    $sub = ec_subscriber_start([$channel], ['ebla_chat.redis_url' => $url, 'ebla_chat.redis_prefix' => $prefix], 15.0);
+    $sub = ec_subscriber_start([$channel], ['ebla_chat.redis_url' => $url, 'ebla_chat.redis_prefix' => $prefix], 25.0);
     ec_wait_subscribed([ec_host_port($url)], [$channel]);
     $step = fn(string $name) => ebla_chat_fanout_send(json_encode(['topicId' => "test.$name"]));
 

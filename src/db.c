@@ -184,6 +184,11 @@ zend_result ec_db_run(ec_db *db, const char *sql, size_t sql_len, zval *params, 
 		}
 		zval_ptr_dtor(&result);
 	}
+	if (status == FAILURE && EC_G(statements)) {
+		/* A statement that failed may be left in a state its driver will not run again
+		 * (SQLite): prepare it afresh next time. */
+		zend_hash_str_del(EC_G(statements), sql, sql_len);
+	}
 	OBJ_RELEASE(stmt);
 	return status;
 }
@@ -228,7 +233,14 @@ zend_result ec_tx_begin(ec_db *db)
 		return FAILURE;
 	}
 	db->tx_own = Z_TYPE(in_tx) != IS_TRUE;
-	if (db->tx_own) {
+	if (db->tx_own && db->dialect == EC_SQLITE) {
+		/* A deferred BEGIN that reads and then writes fails at once with "database is locked"
+		 * when another process writes meanwhile; IMMEDIATE takes the write lock up front, so
+		 * concurrent writers wait (busy_timeout) instead of failing. */
+		if (ec_db_exec(db, "BEGIN IMMEDIATE", NULL, 0, NULL) == FAILURE) {
+			return FAILURE;
+		}
+	} else if (db->tx_own) {
 		if (ec_call_bool(db, "beginTransaction") == FAILURE) {
 			return FAILURE;
 		}
@@ -243,7 +255,7 @@ zend_result ec_tx_commit(ec_db *db, ec_events *events)
 {
 	ZEND_ASSERT(db->tx_depth == 1);
 	if (db->tx_own) {
-		if (ec_call_bool(db, "commit") == FAILURE) {
+		if ((db->dialect == EC_SQLITE ? ec_db_exec(db, "COMMIT", NULL, 0, NULL) : ec_call_bool(db, "commit")) == FAILURE) {
 			ec_tx_abort(db);
 			return FAILURE;
 		}
@@ -276,7 +288,9 @@ void ec_tx_abort(ec_db *db)
 	/* Methods cannot run while an exception is pending: set it aside, and drop anything the
 	 * rollback itself throws, so the caller sees the original error unchanged. */
 	EG(exception) = NULL;
-	if (db->tx_own) {
+	if (db->tx_own && db->dialect == EC_SQLITE) {
+		ec_db_exec(db, "ROLLBACK", NULL, 0, NULL);
+	} else if (db->tx_own) {
 		if (ec_call(db->pdo, "rollBack", &result, 0, NULL) == SUCCESS) {
 			zval_ptr_dtor(&result);
 		}

@@ -15,6 +15,9 @@
 
 /* ---- loading ---- */
 
+#define EC_DIALOG_LOAD_SQL "SELECT " EC_DIALOG_COLUMNS " FROM dialog d LEFT JOIN dialog_user du " \
+	"ON du.dialog_id = d.id AND du.user_id = ? AND du.deleted = FALSE WHERE d.id = ? AND d.deleted = FALSE"
+
 zend_result ec_dialog_load(ec_db *db, const ec_actor *actor, zend_string *dialog_id, ec_access access, ec_dialog *d)
 {
 	zval params[2], *row;
@@ -24,21 +27,21 @@ zend_result ec_dialog_load(ec_db *db, const ec_actor *actor, zend_string *dialog
 	if (ec_id_require(dialog_id, "dialogId") == FAILURE) {
 		return FAILURE;
 	}
-	if (access == EC_WRITE) {
+	ZVAL_STR(&params[0], actor->id);
+	ZVAL_STR(&params[1], dialog_id);
+	if (access != EC_READ && db->dialect == EC_PGSQL) {
 		/* Every write that touches counters locks the dialog row first, so they serialize per
-		 * dialog; locking reads also see the newest rows inside a caller's older snapshot. */
+		 * dialog. PostgreSQL cannot lock through the outer join and would read the membership
+		 * from before the wait: lock alone, then read with a fresh snapshot. */
 		zval lock;
-		ZVAL_STR(&params[0], dialog_id);
-		if (ec_db_query(db, db->dialect == EC_SQLITE ? "SELECT id FROM dialog WHERE id = ? AND deleted = FALSE"
-				: "SELECT id FROM dialog WHERE id = ? AND deleted = FALSE FOR UPDATE", params, 1, &lock) == FAILURE) {
+		if (ec_db_query(db, "SELECT id FROM dialog WHERE id = ? AND deleted = FALSE FOR UPDATE", &params[1], 1, &lock) == FAILURE) {
 			return FAILURE;
 		}
 		zval_ptr_dtor(&lock);
 	}
-	ZVAL_STR(&params[0], actor->id);
-	ZVAL_STR(&params[1], dialog_id);
-	if (ec_db_query(db, "SELECT " EC_DIALOG_COLUMNS " FROM dialog d LEFT JOIN dialog_user du "
-			"ON du.dialog_id = d.id AND du.user_id = ? AND du.deleted = FALSE WHERE d.id = ? AND d.deleted = FALSE",
+	/* MySQL locks both rows and reads them as of now in one statement; SQLite needs no lock
+	 * clause, our transactions there hold the write lock from BEGIN IMMEDIATE on. */
+	if (ec_db_query(db, access != EC_READ && db->dialect == EC_MYSQL ? EC_DIALOG_LOAD_SQL " FOR UPDATE" : EC_DIALOG_LOAD_SQL,
 			params, 2, &d->row) == FAILURE) {
 		return FAILURE;
 	}
@@ -516,7 +519,7 @@ static zend_result ec_dialog_create(ec_db *db, const ec_actor *actor, bool direc
 	zval params[10], rows, *row;
 	bool created = true;
 	zend_result status;
-	char sql[512];
+	char sql[512], insert_sql[512];
 
 	if (direct) {
 		key = ec_direct_key(actor->id, others[0], parent_type, parent_id);
@@ -532,22 +535,41 @@ static zend_result ec_dialog_create(ec_db *db, const ec_actor *actor, bool direc
 	ZVAL_STR(&params[8], actor->id);
 	/* Two processes may open the same direct dialog at once: the unique direct_key lets exactly
 	 * one INSERT win, the other one does nothing and reads the winner's row below. */
-	snprintf(sql, sizeof(sql),
+	snprintf(insert_sql, sizeof(insert_sql),
 		"INSERT INTO dialog (id, name, `type`, direct_key, parent_id, parent_type, created_at, modified_at, "
 		"created_by_id, deleted, last_message_number, message_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, 0, 0)%s",
 		!direct ? "" : db->dialect == EC_MYSQL ? " ON DUPLICATE KEY UPDATE id = id" : " ON CONFLICT (direct_key) DO NOTHING");
-	status = ec_db_exec(db, sql, params, 9, NULL);
-	zval_ptr_dtor(&params[2]);
-	zend_string_release(now);
+	status = ec_db_exec(db, insert_sql, params, 9, NULL);
 
 	if (status == SUCCESS && direct) {
-		snprintf(sql, sizeof(sql), "SELECT id FROM dialog WHERE direct_key = ? AND deleted = FALSE%s", ec_sql_for_update(db));
+		snprintf(sql, sizeof(sql), "SELECT id, deleted FROM dialog WHERE direct_key = ?%s", ec_sql_for_update(db));
 		ZVAL_STR(&params[0], key);
 		status = ec_db_query(db, sql, params, 1, &rows);
+		row = status == SUCCESS ? zend_hash_index_find(Z_ARRVAL(rows), 0) : NULL;
+		if (row && ec_val_bool(EC_COL(row, 1))) {
+			/* The pair's dialog was deleted (EspoCRM's UI soft-deletes records): it keeps its
+			 * key in the unique index, so free the key and open a new dialog. */
+			zval again[1];
+			ZVAL_COPY(&again[0], EC_COL(row, 0));
+			zval_ptr_dtor(&rows);
+			row = NULL;
+			status = ec_db_exec(db, "UPDATE dialog SET direct_key = NULL WHERE id = ? AND deleted = TRUE", again, 1, NULL);
+			zval_ptr_dtor(&again[0]);
+			if (status == SUCCESS) {
+				ZVAL_STR(&params[0], new_id);
+				ZVAL_STR(&params[3], key);
+				status = ec_db_exec(db, insert_sql, params, 9, NULL);
+			}
+			if (status == SUCCESS) {
+				ZVAL_STR(&params[0], key);
+				snprintf(sql, sizeof(sql), "SELECT id, deleted FROM dialog WHERE direct_key = ?%s", ec_sql_for_update(db));
+				status = ec_db_query(db, sql, params, 1, &rows);
+				row = status == SUCCESS ? zend_hash_index_find(Z_ARRVAL(rows), 0) : NULL;
+			}
+		}
 		if (status == SUCCESS) {
-			row = zend_hash_index_find(Z_ARRVAL(rows), 0);
 			if (!row) {
-				status = ec_not_found("Dialog %s was removed while it was being opened", ZSTR_VAL(key));
+				status = ec_not_found("The direct dialog was removed while it was being opened");
 			} else if (!zend_string_equals(Z_STR_P(EC_COL(row, 0)), new_id)) {
 				zend_string_release(new_id);
 				new_id = zend_string_copy(Z_STR_P(EC_COL(row, 0)));
@@ -556,6 +578,8 @@ static zend_result ec_dialog_create(ec_db *db, const ec_actor *actor, bool direc
 			zval_ptr_dtor(&rows);
 		}
 	}
+	zval_ptr_dtor(&params[2]);
+	zend_string_release(now);
 	if (key) {
 		zend_string_release(key);
 	}
@@ -714,8 +738,9 @@ static const char *const ec_list_options[] = {"limit", "offset", "parentType", "
 
 ZEND_FUNCTION(ebla_chat_dialog_list)
 {
-	zval *zpdo, params[3], rows, count, list;
+	zval *zpdo, params[3], rows, list, *first;
 	zend_string *actor_id, *parent_type = NULL, *parent_id = NULL;
+	zend_long total = 0;
 	HashTable *opts = NULL, *acl = NULL;
 	zend_long limit, offset;
 	bool unread_only;
@@ -765,38 +790,43 @@ ZEND_FUNCTION(ebla_chat_dialog_list)
 	}
 	smart_str_0(&where);
 
-	smart_str_appends(&sql, "SELECT COUNT(*) ");
-	smart_str_append(&sql, where.s);
-	status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &count, NULL);
-	smart_str_free(&sql);
-	if (status == FAILURE) {
-		smart_str_free(&where);
-		RETURN_THROWS();
-	}
 	/* Activity order is the number of the last message (AUTO_INCREMENT, so it never ties and
-	 * never depends on clocks); dialogs without messages follow, newest first. */
-	smart_str_appends(&sql, "SELECT " EC_DIALOG_COLUMNS " ");
+	 * never depends on clocks); dialogs without messages follow, newest first. The total comes
+	 * with the page (a window count), so the memberships are scanned once. */
+	smart_str_appends(&sql, "SELECT " EC_DIALOG_COLUMNS ", COUNT(*) OVER () ");
 	smart_str_append(&sql, where.s);
 	smart_str_append_printf(&sql, " ORDER BY d.last_message_number DESC, d.created_at DESC, d.id DESC LIMIT "
 		ZEND_LONG_FMT " OFFSET " ZEND_LONG_FMT, limit, offset);
 	status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
 	smart_str_free(&sql);
+	first = status == SUCCESS ? zend_hash_index_find(Z_ARRVAL(rows), 0) : NULL;
+	if (status == SUCCESS && first) {
+		total = ec_val_long(EC_COL(first, EC_DIALOG_COLUMN_COUNT));
+	} else if (status == SUCCESS && offset > 0) {
+		/* A page past the end has no row to carry the total: count alone. */
+		zval count;
+		smart_str_appends(&sql, "SELECT COUNT(*) ");
+		smart_str_append(&sql, where.s);
+		status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &count, NULL);
+		smart_str_free(&sql);
+		if (status == SUCCESS) {
+			total = ec_val_long(EC_COL(zend_hash_index_find(Z_ARRVAL(count), 0), 0));
+			zval_ptr_dtor(&count);
+		}
+	}
 	smart_str_free(&where);
 	if (status == FAILURE) {
-		zval_ptr_dtor(&count);
 		RETURN_THROWS();
 	}
 	array_init(&list);
 	if (ec_dialogs_render(&db, actor, &rows, &list) == FAILURE) {
-		zval_ptr_dtor(&count);
 		zval_ptr_dtor(&rows);
 		zval_ptr_dtor(&list);
 		RETURN_THROWS();
 	}
 	array_init_size(return_value, 2);
-	add_assoc_long(return_value, "total", ec_val_long(EC_COL(zend_hash_index_find(Z_ARRVAL(count), 0), 0)));
+	add_assoc_long(return_value, "total", total);
 	add_assoc_zval(return_value, "list", &list);
-	zval_ptr_dtor(&count);
 	zval_ptr_dtor(&rows);
 }
 

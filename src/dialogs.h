@@ -18,10 +18,13 @@
 enum {
 	EC_D_ID, EC_D_NAME, EC_D_TYPE, EC_D_PARENT_TYPE, EC_D_PARENT_ID, EC_D_CREATED_AT, EC_D_CREATED_BY,
 	EC_D_LAST_AT, EC_D_LAST_ID, EC_D_LAST_NUMBER, EC_D_MESSAGE_COUNT, EC_D_DIRECT_KEY,
-	EC_DU_ID, EC_DU_READ_COUNT, EC_DU_LAST_READ, EC_DU_MENTIONS, EC_DU_MUTED, EC_DU_NOTIFIED
+	EC_DU_ID, EC_DU_READ_COUNT, EC_DU_LAST_READ, EC_DU_MENTIONS, EC_DU_MUTED, EC_DU_NOTIFIED,
+	EC_DIALOG_COLUMN_COUNT  /* the first column after them */
 };
 
-typedef enum { EC_READ, EC_WRITE } ec_access;
+/* READ: members, and admins. WRITE: members, under the dialog's row lock. MODERATE: like WRITE,
+ * and admins too (deleting messages). */
+typedef enum { EC_READ, EC_WRITE, EC_MODERATE } ec_access;
 
 /* A dialog as the actor sees it. */
 typedef struct {

@@ -1,8 +1,12 @@
 /* ids: see ids.h. */
+#include "php.h"
+#ifdef PHP_WIN32
+#include <rpc.h>            /* UuidCreate: Windows' own random (v4) UUIDs, no libuuid there */
+#include "win32/time.h"
+#else
 #include <sys/time.h>
 #include <uuid/uuid.h>
-#include "php.h"
-#include "ext/standard/php_random.h"
+#endif
 #include "php_ebla_chat.h"
 #include "ids.h"
 #include "errors.h"
@@ -20,13 +24,22 @@ zend_string *ec_id_generate(void)
 {
 	struct timeval tv;
 	uint64_t clock;
-	uint16_t suffix = 0;
 
 	if (ec_uuid_mode()) {
-		uuid_t uuid;
 		zend_string *out = zend_string_alloc(36, 0);
+#ifdef PHP_WIN32
+		UUID uuid;
+		RPC_CSTR text = NULL;
+		UuidCreate(&uuid);
+		UuidToStringA(&uuid, &text);
+		memcpy(ZSTR_VAL(out), text, 36);
+		RpcStringFreeA(&text);
+		zend_str_tolower(ZSTR_VAL(out), 36);
+#else
+		uuid_t uuid;
 		uuid_generate_random(uuid);
 		uuid_unparse_lower(uuid, ZSTR_VAL(out));
+#endif
 		ZSTR_VAL(out)[36] = '\0';
 		return out;
 	}
@@ -37,11 +50,10 @@ zend_string *ec_id_generate(void)
 		clock = ec_last_id_clock + 1;
 	}
 	ec_last_id_clock = clock;
-	/* Other processes are told apart by 16 random bits (EspoCRM uses 4 hex of md5(rand())). */
-	if (php_random_bytes_silent(&suffix, sizeof(suffix)) == FAILURE) {
-		suffix = (uint16_t) (getpid() ^ clock);
-	}
-	return zend_strpprintf(17, "%08x%05x%04x", (unsigned) (clock / 1000000), (unsigned) (clock % 1000000), suffix);
+	/* Processes running at once on one host have different pids, so the low 16 bits of the pid
+	 * tell them apart where EspoCRM's 4 random hex digits only make a clash unlikely. */
+	return zend_strpprintf(17, "%08x%05x%04x", (unsigned) (clock / 1000000), (unsigned) (clock % 1000000),
+		(unsigned) (getpid() & 0xffff));
 }
 
 bool ec_id_valid(const zend_string *id)

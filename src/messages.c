@@ -305,7 +305,8 @@ static zend_string *ec_note_data(smart_str *mentions, bool voice)
 
 /* The attachments to link must exist, belong to the actor and be unused; a voice message is one
  * audio attachment. */
-static zend_result ec_attachments_check(ec_db *db, const ec_actor *actor, zend_string **ids, uint32_t n, bool voice)
+static zend_result ec_attachments_check(ec_db *db, const ec_actor *actor, zend_string **ids, uint32_t n, bool voice,
+	zval *answer)
 {
 	zval *params, rows, *row;
 	smart_str sql = {0};
@@ -325,7 +326,7 @@ static zend_result ec_attachments_check(ec_db *db, const ec_actor *actor, zend_s
 	for (uint32_t i = 0; i < n; i++) {
 		ZVAL_STR(&params[i], ids[i]);
 	}
-	smart_str_appends(&sql, "SELECT id, created_by_id, parent_id, `type` FROM attachment WHERE deleted = FALSE AND id IN (");
+	smart_str_appends(&sql, "SELECT id, created_by_id, parent_id, `type`, name, size FROM attachment WHERE deleted = FALSE AND id IN (");
 	ec_sql_placeholders(&sql, n);
 	smart_str_appendc(&sql, ')');
 	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
@@ -350,6 +351,19 @@ static zend_result ec_attachments_check(ec_db *db, const ec_actor *actor, zend_s
 		}
 		if (status == FAILURE) {
 			break;
+		}
+		{
+			zval item;
+			array_init_size(&item, 4);
+			add_assoc_str(&item, "id", zend_string_copy(id));
+			ec_add_str_or_null(&item, "name", EC_COL(row, 4));
+			ec_add_str_or_null(&item, "type", EC_COL(row, 3));
+			if (Z_TYPE_P(EC_COL(row, 5)) == IS_NULL) {
+				add_assoc_null(&item, "size");
+			} else {
+				add_assoc_long(&item, "size", ec_val_long(EC_COL(row, 5)));
+			}
+			add_next_index_zval(answer, &item);
 		}
 		found++;
 	} ZEND_HASH_FOREACH_END();
@@ -393,6 +407,55 @@ static zend_result ec_attachments_link(ec_db *db, zend_string *note_id, zend_str
 
 /* ---- writing ---- */
 
+/* mention_count += delta for the given members who have not read message `number` yet (the
+ * counter is "unread messages that mention me"). One statement. */
+static zend_result ec_mentions_adjust(ec_db *db, zend_string *dialog_id, zend_long number, HashTable *user_ids, int delta)
+{
+	uint32_t n = zend_hash_num_elements(user_ids), i = 2;
+	zval *params, *id;
+	smart_str sql = {0};
+	zend_result status;
+
+	if (n == 0) {
+		return SUCCESS;
+	}
+	params = safe_emalloc(n + 2, sizeof(zval), 0);
+	ZVAL_STR(&params[0], dialog_id);
+	ZVAL_LONG(&params[1], number);
+	ZEND_HASH_FOREACH_VAL(user_ids, id) {
+		ZVAL_COPY_VALUE(&params[i++], id);
+	} ZEND_HASH_FOREACH_END();
+	smart_str_appends(&sql, delta > 0
+		? "UPDATE dialog_user SET mention_count = mention_count + 1 WHERE dialog_id = ? AND deleted = FALSE AND last_read_number < ? AND user_id IN ("
+		: "UPDATE dialog_user SET mention_count = mention_count - 1 WHERE dialog_id = ? AND deleted = FALSE AND last_read_number < ? AND mention_count > 0 AND user_id IN (");
+	ec_sql_placeholders(&sql, n);
+	smart_str_appendc(&sql, ')');
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, i, NULL, NULL);
+	smart_str_free(&sql);
+	efree(params);
+	return status;
+}
+
+/* The ids in list `a` that are not in list `b`, as a new list. */
+static void ec_ids_minus(zval *a, zval *b, zval *out)
+{
+	zval *x, *y;
+
+	array_init(out);
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(a), x) {
+		bool found = false;
+		ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(b), y) {
+			if (zend_string_equals(Z_STR_P(x), Z_STR_P(y))) {
+				found = true;
+				break;
+			}
+		} ZEND_HASH_FOREACH_END();
+		if (!found) {
+			add_next_index_str(out, zend_string_copy(Z_STR_P(x)));
+		}
+	} ZEND_HASH_FOREACH_END();
+}
+
 /* INSERTs the note and returns its AUTO_INCREMENT number. */
 static zend_result ec_note_insert(ec_db *db, zend_string *id, zend_string *dialog_id, zend_string *author, zend_string *text,
 	zend_string *data, zend_string *now, zend_long *number)
@@ -428,7 +491,7 @@ static const char *const ec_post_options[] = {"voice", "acl", NULL};
 
 ZEND_FUNCTION(ebla_chat_post)
 {
-	zval *zpdo, mention_ids, params[6];
+	zval *zpdo, mention_ids, params[6], answer_attachments;
 	zend_string *actor_id, *dialog_id, *text, *note_id = NULL, *now = NULL, *data = NULL;
 	HashTable *attachment_list = NULL, *opts = NULL, *acl = NULL;
 	zend_string **attachments = NULL;
@@ -453,6 +516,7 @@ ZEND_FUNCTION(ebla_chat_post)
 
 	ZVAL_UNDEF(&d.row);
 	ZVAL_UNDEF(&mention_ids);
+	array_init(&answer_attachments);
 	ec_events_init(&ev);
 	if (ec_options_check(opts, ec_post_options) == FAILURE
 		|| ec_option_bool(opts, "voice", false, &voice) == FAILURE
@@ -460,12 +524,12 @@ ZEND_FUNCTION(ebla_chat_post)
 		|| ec_id_require(actor_id, "actorId") == FAILURE
 		|| ec_id_require(dialog_id, "dialogId") == FAILURE
 		|| (attachment_list && ec_id_list(attachment_list, "attachmentIds", &attachments, &n_attachments) == FAILURE)) {
-		RETURN_THROWS();
+		goto fail;
 	}
 	if (ec_text_require(text, n_attachments > 0) == FAILURE
 		|| ec_db_init(&db, zpdo) == FAILURE
 		|| !(actor = ec_acl_actor(&db, actor_id, acl))
-		|| ec_attachments_check(&db, actor, attachments, n_attachments, voice) == FAILURE
+		|| ec_attachments_check(&db, actor, attachments, n_attachments, voice, &answer_attachments) == FAILURE
 		|| ec_tx_begin(&db) == FAILURE) {
 		goto fail;
 	}
@@ -513,24 +577,8 @@ ZEND_FUNCTION(ebla_chat_post)
 			"mention_count = 0 WHERE id = ?", params, 4, NULL) == FAILURE) {
 		goto abort;
 	}
-	if (zend_hash_num_elements(Z_ARRVAL(mention_ids))) {
-		uint32_t n = zend_hash_num_elements(Z_ARRVAL(mention_ids)), i = 1;
-		zval *p = safe_emalloc(n + 1, sizeof(zval), 0), *id;
-		smart_str sql = {0};
-		zend_result status;
-		ZVAL_STR(&p[0], d.id);
-		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(mention_ids), id) {
-			ZVAL_COPY_VALUE(&p[i++], id);
-		} ZEND_HASH_FOREACH_END();
-		smart_str_appends(&sql, "UPDATE dialog_user SET mention_count = mention_count + 1 WHERE dialog_id = ? AND deleted = FALSE AND user_id IN (");
-		ec_sql_placeholders(&sql, n);
-		smart_str_appendc(&sql, ')');
-		status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), p, n + 1, NULL, NULL);
-		smart_str_free(&sql);
-		efree(p);
-		if (status == FAILURE) {
-			goto abort;
-		}
+	if (ec_mentions_adjust(&db, d.id, number, Z_ARRVAL(mention_ids), +1) == FAILURE) {
+		goto abort;
 	}
 	if (ec_fanout_enabled()) {
 		smart_str common = {0};
@@ -549,9 +597,25 @@ ZEND_FUNCTION(ebla_chat_post)
 		}
 		ec_events_stream_update(&ev, d.id, actor->id, NULL);
 	}
-	if (ec_tx_commit(&db, &ev) == FAILURE || ec_message_answer(&db, note_id, return_value) == FAILURE) {
+	if (ec_tx_commit(&db, &ev) == FAILURE) {
 		goto fail;
 	}
+	/* The answer is what was just written: no need to read it back. */
+	array_init_size(return_value, 12);
+	add_assoc_str(return_value, "id", zend_string_copy(note_id));
+	add_assoc_long(return_value, "number", number);
+	add_assoc_str(return_value, "dialogId", zend_string_copy(d.id));
+	add_assoc_str(return_value, "authorId", zend_string_copy(actor->id));
+	add_assoc_str(return_value, "authorName", zend_string_copy(actor->name));
+	add_assoc_str(return_value, "text", zend_string_copy(text));
+	add_assoc_str(return_value, "createdAt", zend_string_copy(now));
+	add_assoc_str(return_value, "modifiedAt", zend_string_copy(now));
+	add_assoc_bool(return_value, "edited", false);
+	add_assoc_bool(return_value, "voice", voice);
+	Z_ADDREF(mention_ids);
+	add_assoc_zval(return_value, "mentions", &mention_ids);
+	Z_ADDREF(answer_attachments);
+	add_assoc_zval(return_value, "attachments", &answer_attachments);
 	goto done;
 
 abort:
@@ -560,6 +624,7 @@ fail:
 	zval_ptr_dtor(return_value);
 	ZVAL_NULL(return_value);
 done:
+	zval_ptr_dtor(&answer_attachments);
 	ec_dialog_free(&d);
 	ec_events_free(&ev);
 	ec_ids_free(attachments, n_attachments);
@@ -570,20 +635,55 @@ done:
 	if (data) zend_string_release(data);
 }
 
+zend_result ec_messages_history(ec_db *db, const ec_actor *actor, zend_string *dialog_id, zend_long limit,
+	zend_long before, zend_long after, zval *out)
+{
+	zval params[3], rows;
+	smart_str sql = {0};
+	uint32_t n = 1;
+	ec_dialog d;
+	zend_result status;
+
+	if (ec_dialog_load(db, actor, dialog_id, EC_READ, &d) == FAILURE) {
+		return FAILURE;
+	}
+	ZVAL_STR(&params[0], d.id);
+	smart_str_appends(&sql, "SELECT " EC_NOTE_COLUMNS " " EC_NOTE_FROM
+		"WHERE n.parent_id = ? AND n.parent_type = 'Dialog' AND n.`type` = 'Post' AND n.deleted = FALSE");
+	if (before) {
+		smart_str_appends(&sql, " AND n.`number` < ?");
+		ZVAL_LONG(&params[n++], before);
+	}
+	if (after) {
+		smart_str_appends(&sql, " AND n.`number` > ?");
+		ZVAL_LONG(&params[n++], after);
+	}
+	smart_str_append_printf(&sql, " ORDER BY n.`number` DESC LIMIT " ZEND_LONG_FMT, limit);
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
+	smart_str_free(&sql);
+	if (status == SUCCESS) {
+		array_init(out);
+		status = ec_messages_render(db, &rows, out);
+		zval_ptr_dtor(&rows);
+		if (status == FAILURE) {
+			zval_ptr_dtor(out);
+			ZVAL_UNDEF(out);
+		}
+	}
+	ec_dialog_free(&d);
+	return status;
+}
+
 static const char *const ec_history_options[] = {"limit", "before", "after", NULL};
 
 ZEND_FUNCTION(ebla_chat_messages)
 {
-	zval *zpdo, params[3], rows;
+	zval *zpdo;
 	zend_string *actor_id, *dialog_id;
 	HashTable *opts = NULL;
 	zend_long limit, before, after;
 	const ec_actor *actor;
-	smart_str sql = {0};
-	uint32_t n = 1;
-	ec_dialog d;
 	ec_db db;
-	zend_result status;
 
 	ZEND_PARSE_PARAMETERS_START(3, 4)
 		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
@@ -599,30 +699,7 @@ ZEND_FUNCTION(ebla_chat_messages)
 		|| ec_option_long(opts, "after", 0, 0, ZEND_LONG_MAX, &after) == FAILURE
 		|| ec_db_init(&db, zpdo) == FAILURE
 		|| !(actor = ec_acl_actor(&db, actor_id, NULL))
-		|| ec_dialog_load(&db, actor, dialog_id, EC_READ, &d) == FAILURE) {
-		RETURN_THROWS();
-	}
-	ZVAL_STR(&params[0], d.id);
-	smart_str_appends(&sql, "SELECT " EC_NOTE_COLUMNS " " EC_NOTE_FROM
-		"WHERE n.parent_id = ? AND n.parent_type = 'Dialog' AND n.`type` = 'Post' AND n.deleted = FALSE");
-	if (before) {
-		smart_str_appends(&sql, " AND n.`number` < ?");
-		ZVAL_LONG(&params[n++], before);
-	}
-	if (after) {
-		smart_str_appends(&sql, " AND n.`number` > ?");
-		ZVAL_LONG(&params[n++], after);
-	}
-	smart_str_append_printf(&sql, " ORDER BY n.`number` DESC LIMIT " ZEND_LONG_FMT, limit);
-	status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
-	smart_str_free(&sql);
-	if (status == SUCCESS) {
-		array_init(return_value);
-		status = ec_messages_render(&db, &rows, return_value);
-		zval_ptr_dtor(&rows);
-	}
-	ec_dialog_free(&d);
-	if (status == FAILURE) {
+		|| ec_messages_history(&db, actor, dialog_id, limit, before, after, return_value) == FAILURE) {
 		RETURN_THROWS();
 	}
 }
@@ -729,7 +806,26 @@ ZEND_FUNCTION(ebla_chat_message_edit)
 		|| ec_mentions_build(&db, d.id, actor, text, &mentions, &ids) == FAILURE) {
 		goto abort;
 	}
-	/* Mentions added by an edit are recorded in data but not counted again (see docs/design.md). */
+	/* The mention counters follow the edit: newly mentioned members who have not read the
+	 * message gain one, members no longer mentioned lose it. */
+	{
+		zval old, added, removed;
+		zend_result status;
+		array_init(&old);
+		ec_message_data(EC_COL(&note, 3), &old);
+		ec_ids_minus(&ids, zend_hash_str_find(Z_ARRVAL(old), "mentions", sizeof("mentions") - 1), &added);
+		ec_ids_minus(zend_hash_str_find(Z_ARRVAL(old), "mentions", sizeof("mentions") - 1), &ids, &removed);
+		status = ec_mentions_adjust(&db, d.id, ec_val_long(EC_COL(&note, 2)), Z_ARRVAL(added), +1);
+		if (status == SUCCESS) {
+			status = ec_mentions_adjust(&db, d.id, ec_val_long(EC_COL(&note, 2)), Z_ARRVAL(removed), -1);
+		}
+		zval_ptr_dtor(&old);
+		zval_ptr_dtor(&added);
+		zval_ptr_dtor(&removed);
+		if (status == FAILURE) {
+			goto abort;
+		}
+	}
 	now = ec_now_utc();
 	data = ec_note_data(&mentions, voice);
 	ZVAL_STR(&params[0], text);
@@ -765,7 +861,7 @@ done:
 
 ZEND_FUNCTION(ebla_chat_message_delete)
 {
-	zval *zpdo, note, params[4], ids, probe, *id;
+	zval *zpdo, note, params[4], probe;
 	zend_string *actor_id, *note_id, *dialog_id, *author = NULL, *now = NULL;
 	const ec_actor *actor;
 	zend_long number, affected = 0;
@@ -797,17 +893,8 @@ ZEND_FUNCTION(ebla_chat_message_delete)
 	if (ec_tx_begin(&db) == FAILURE) {
 		goto fail;
 	}
-	/* Admins may delete in dialogs they do not belong to: load for reading, lock explicitly. */
-	ZVAL_STR(&params[0], dialog_id);
-	{
-		zval lock;
-		if (ec_db_query(&db, db.dialect == EC_SQLITE ? "SELECT id FROM dialog WHERE id = ?" : "SELECT id FROM dialog WHERE id = ? FOR UPDATE",
-				params, 1, &lock) == FAILURE) {
-			goto abort;
-		}
-		zval_ptr_dtor(&lock);
-	}
-	if (ec_dialog_load(&db, actor, dialog_id, actor->is_admin ? EC_READ : EC_WRITE, &d) == FAILURE) {
+	/* Admins may delete in dialogs they do not belong to. */
+	if (ec_dialog_load(&db, actor, dialog_id, EC_MODERATE, &d) == FAILURE) {
 		goto abort;
 	}
 	now = ec_now_utc();
@@ -831,27 +918,8 @@ ZEND_FUNCTION(ebla_chat_message_delete)
 	/* Mentions of it that were still unread are gone with it. */
 	array_init(&probe);
 	ec_message_data(EC_COL(&note, 3), &probe);
-	ids = *zend_hash_str_find(Z_ARRVAL(probe), "mentions", sizeof("mentions") - 1);
-	if (zend_hash_num_elements(Z_ARRVAL(ids))) {
-		uint32_t n = zend_hash_num_elements(Z_ARRVAL(ids)), i = 2;
-		zval *p = safe_emalloc(n + 2, sizeof(zval), 0);
-		smart_str sql = {0};
-		zend_result status;
-		ZVAL_STR(&p[0], d.id);
-		ZVAL_LONG(&p[1], number);
-		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(ids), id) {
-			ZVAL_COPY_VALUE(&p[i++], id);
-		} ZEND_HASH_FOREACH_END();
-		smart_str_appends(&sql, "UPDATE dialog_user SET mention_count = mention_count - 1 WHERE dialog_id = ? AND deleted = FALSE "
-			"AND last_read_number < ? AND mention_count > 0 AND user_id IN (");
-		ec_sql_placeholders(&sql, n);
-		smart_str_appendc(&sql, ')');
-		status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), p, n + 2, NULL, NULL);
-		smart_str_free(&sql);
-		efree(p);
-		if (status == FAILURE) {
-			goto abort;
-		}
+	if (ec_mentions_adjust(&db, d.id, number, Z_ARRVAL_P(zend_hash_str_find(Z_ARRVAL(probe), "mentions", sizeof("mentions") - 1)), -1) == FAILURE) {
+		goto abort;
 	}
 	/* The dialog's last message is now the newest live one (or none). */
 	{

@@ -229,6 +229,42 @@ static void ec_index_name(smart_str *sql, const ec_db *db, const ec_table *t, co
 	smart_str_appends(sql, ix->name);
 }
 
+static zend_result ec_create_index(ec_db *db, const ec_table *t, const ec_index *ix, zval *ran)
+{
+	smart_str sql = {0};
+
+	smart_str_appends(&sql, ix->unique ? "CREATE UNIQUE INDEX \"" : "CREATE INDEX \"");
+	ec_index_name(&sql, db, t, ix);
+	smart_str_append_printf(&sql, "\" ON \"%s\" (", t->name);
+	/* Column lists are plain names separated by ", ": quote each. */
+	for (const char *p = ix->columns; *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t) (end - p) : strlen(p);
+		smart_str_appendc(&sql, '"');
+		smart_str_appendl(&sql, p, len);
+		smart_str_appendc(&sql, '"');
+		if (!end) {
+			break;
+		}
+		smart_str_appends(&sql, ", ");
+		p = end + 2;
+	}
+	smart_str_appendc(&sql, ')');
+	return ec_run_ddl(db, &sql, ran);
+}
+
+/* True when the index covers the column `name`. */
+static bool ec_index_has(const ec_index *ix, const char *name)
+{
+	size_t len = strlen(name);
+	for (const char *p = ix->columns; (p = strstr(p, name)); p += len) {
+		if ((p == ix->columns || p[-1] == ' ') && (p[len] == '\0' || p[len] == ',')) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static zend_result ec_create_table(ec_db *db, const ec_table *t, zval *ran)
 {
 	smart_str sql = {0};
@@ -259,24 +295,7 @@ static zend_result ec_create_table(ec_db *db, const ec_table *t, zval *ran)
 		if (db->dialect == EC_MYSQL && strcmp(ix->name, "NUMBER") == 0) {
 			continue;
 		}
-		smart_str_appends(&sql, ix->unique ? "CREATE UNIQUE INDEX \"" : "CREATE INDEX \"");
-		ec_index_name(&sql, db, t, ix);
-		smart_str_append_printf(&sql, "\" ON \"%s\" (", t->name);
-		/* Column lists are plain names separated by ", ": quote each. */
-		for (const char *p = ix->columns; *p;) {
-			const char *end = strchr(p, ',');
-			size_t len = end ? (size_t) (end - p) : strlen(p);
-			smart_str_appendc(&sql, '"');
-			smart_str_appendl(&sql, p, len);
-			smart_str_appendc(&sql, '"');
-			if (!end) {
-				break;
-			}
-			smart_str_appends(&sql, ", ");
-			p = end + 2;
-		}
-		smart_str_appendc(&sql, ')');
-		if (ec_run_ddl(db, &sql, ran) == FAILURE) {
+		if (ec_create_index(db, t, ix, ran) == FAILURE) {
 			return FAILURE;
 		}
 	}
@@ -347,6 +366,16 @@ static zend_result ec_add_missing_columns(ec_db *db, const ec_table *t, zval *ra
 		smart_str_append_printf(&sql, "ALTER TABLE \"%s\" ADD COLUMN ", t->name);
 		ec_render_column(&sql, db, col, false);
 		status = ec_run_ddl(db, &sql, ran);
+	}
+	/* Indexes over columns that were just added cannot exist yet (the unique direct_key above
+	 * all); indexes over existing columns are EspoCRM's business. */
+	for (const ec_index *ix = t->indexes; ix && ix->name && status == SUCCESS; ix++) {
+		for (const ec_col *col = t->cols; col->name; col++) {
+			if (!zend_hash_str_exists(&columns, col->name, strlen(col->name)) && ec_index_has(ix, col->name)) {
+				status = ec_create_index(db, t, ix, ran);
+				break;
+			}
+		}
 	}
 	zend_hash_destroy(&columns);
 	return status;

@@ -20,116 +20,160 @@
 #define EC_POPUPS_LIMIT_DEFAULT 20
 #define EC_POPUPS_LIMIT_MAX 100
 
-/* ['total' => n, 'dialogs' => [dialogId => n]]: muted dialogs are listed but not counted. */
-static zend_result ec_unread(ec_db *db, const ec_actor *actor, zval *out)
+/* The actor's memberships with unread messages (EC_DIALOG_COLUMNS rows): the one indexed scan
+ * that both the bell and the popups answer from. */
+static zend_result ec_unread_rows(ec_db *db, const ec_actor *actor, zval *rows)
 {
-	zval param, rows, *row, dialogs;
-	zend_long total = 0;
+	zval param;
 
 	ZVAL_STR(&param, actor->id);
-	if (ec_db_query(db, "SELECT du.dialog_id, d.message_count - du.read_count, du.is_muted FROM dialog_user du "
-			"JOIN dialog d ON d.id = du.dialog_id WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE "
-			"AND d.message_count > du.read_count ORDER BY d.last_message_number DESC", &param, 1, &rows) == FAILURE) {
-		return FAILURE;
-	}
+	return ec_db_query(db, "SELECT " EC_DIALOG_COLUMNS " FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id "
+		"WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE AND d.message_count > du.read_count",
+		&param, 1, rows);
+}
+
+/* ['total' => n, 'dialogs' => [dialogId => n]]: muted dialogs are listed but not counted. */
+static void ec_unread_summary(zval *rows, zval *out)
+{
+	zval *row, dialogs;
+	zend_long total = 0;
+
 	array_init(&dialogs);
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
-		zend_long n = ec_val_long(EC_COL(row, 1));
-		add_assoc_long_ex(&dialogs, Z_STRVAL_P(EC_COL(row, 0)), Z_STRLEN_P(EC_COL(row, 0)), n);
-		if (!ec_val_bool(EC_COL(row, 2))) {
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(rows), row) {
+		zend_long n = ec_val_long(EC_COL(row, EC_D_MESSAGE_COUNT)) - ec_val_long(EC_COL(row, EC_DU_READ_COUNT));
+		add_assoc_long_ex(&dialogs, Z_STRVAL_P(EC_COL(row, EC_D_ID)), Z_STRLEN_P(EC_COL(row, EC_D_ID)), n);
+		if (!ec_val_bool(EC_COL(row, EC_DU_MUTED))) {
 			total += n;
 		}
 	} ZEND_HASH_FOREACH_END();
-	zval_ptr_dtor(&rows);
 	array_init_size(out, 2);
 	add_assoc_long(out, "total", total);
 	add_assoc_zval(out, "dialogs", &dialogs);
-	return SUCCESS;
 }
 
-/* Popups: dialogs with unread messages newer than the last popup shown for them. Unless peek,
- * the watermark advances in the same transaction, under row locks, so two tabs polling at once
- * never both get the same item. */
-static zend_result ec_popups(ec_db *db, const ec_actor *actor, zend_long limit, bool peek, zval *out)
+static int ec_by_last_number_desc(Bucket *a, Bucket *b)
 {
-	zval param, rows, *row, dialogs, *item;
-	smart_str sql = {0};
-	zend_result status;
-	uint32_t n;
+	zend_long x = ec_val_long(EC_COL(&a->val, EC_D_LAST_NUMBER)), y = ec_val_long(EC_COL(&b->val, EC_D_LAST_NUMBER));
+	return x < y ? 1 : (x > y ? -1 : 0);
+}
 
-	array_init(out);
-	if (!peek && ec_tx_begin(db) == FAILURE) {
-		return FAILURE;
-	}
-	smart_str_append_printf(&sql, "SELECT " EC_DIALOG_COLUMNS " FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id "
-		"WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE AND du.is_muted = FALSE "
-		"AND d.message_count > du.read_count AND d.last_message_number > du.notified_number "
-		"AND d.last_message_number > du.last_read_number ORDER BY d.last_message_number DESC LIMIT " ZEND_LONG_FMT "%s",
-		limit, peek ? "" : ec_sql_for_update(db));
-	ZVAL_STR(&param, actor->id);
-	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), &param, 1, &rows, NULL);
+/* Claims the candidates' popups: locks their membership rows by key, keeps those whose
+ * watermark is still below the shown number (another tab may have just taken them) and
+ * advances it. Drops the rest from `candidates`. */
+static zend_result ec_popups_claim(ec_db *db, zval *candidates)
+{
+	uint32_t n = zend_hash_num_elements(Z_ARRVAL_P(candidates)), p = 0;
+	zval *params = safe_emalloc(n * 3, sizeof(zval), 0), rows, *row;
+	HashTable current; /* membership id => notified_number now */
+	smart_str sql = {0};
+	zend_ulong index;
+	zend_result status;
+
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(candidates), row) {
+		ZVAL_LONG(&params[p++], ec_val_long(EC_COL(row, EC_DU_ID)));
+	} ZEND_HASH_FOREACH_END();
+	smart_str_appends(&sql, "SELECT id, notified_number FROM dialog_user WHERE id IN (");
+	ec_sql_placeholders(&sql, n);
+	smart_str_appendc(&sql, ')');
+	smart_str_appends(&sql, ec_sql_for_update(db));
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
 	smart_str_free(&sql);
 	if (status == FAILURE) {
-		if (!peek) {
-			ec_tx_abort(db);
-		}
+		efree(params);
 		return FAILURE;
 	}
-	n = zend_hash_num_elements(Z_ARRVAL(rows));
-	array_init(&dialogs);
-	status = ec_dialogs_render(db, actor, &rows, &dialogs);
+	zend_hash_init(&current, n, NULL, NULL, 0);
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
+		zval v;
+		ZVAL_LONG(&v, ec_val_long(EC_COL(row, 1)));
+		zend_hash_index_update(&current, (zend_ulong) ec_val_long(EC_COL(row, 0)), &v);
+	} ZEND_HASH_FOREACH_END();
+	zval_ptr_dtor(&rows);
 
-	if (status == SUCCESS && !peek && n) {
-		/* One statement for all of them: notified_number = the number shown, per membership. */
-		zval *params = safe_emalloc(n * 3, sizeof(zval), 0);
-		uint32_t p = 0;
-		smart_str_appends(&sql, "UPDATE dialog_user SET notified_number = CASE id");
-		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
-			smart_str_appends(&sql, " WHEN ? THEN ?");
-			ZVAL_LONG(&params[p++], ec_val_long(EC_COL(row, EC_DU_ID)));
-			ZVAL_LONG(&params[p++], ec_val_long(EC_COL(row, EC_D_LAST_NUMBER)));
-		} ZEND_HASH_FOREACH_END();
+	p = 0;
+	smart_str_appends(&sql, "UPDATE dialog_user SET notified_number = CASE id");
+	ZEND_HASH_FOREACH_NUM_KEY_VAL(Z_ARRVAL_P(candidates), index, row) {
+		zval *now = zend_hash_index_find(&current, (zend_ulong) ec_val_long(EC_COL(row, EC_DU_ID)));
+		if (!now || Z_LVAL_P(now) >= ec_val_long(EC_COL(row, EC_D_LAST_NUMBER))) {
+			zend_hash_index_del(Z_ARRVAL_P(candidates), index);
+			continue;
+		}
+		smart_str_appends(&sql, " WHEN ? THEN ?");
+		ZVAL_LONG(&params[p++], ec_val_long(EC_COL(row, EC_DU_ID)));
+		ZVAL_LONG(&params[p++], ec_val_long(EC_COL(row, EC_D_LAST_NUMBER)));
+	} ZEND_HASH_FOREACH_END();
+	zend_hash_destroy(&current);
+	n = zend_hash_num_elements(Z_ARRVAL_P(candidates));
+	if (n) {
 		smart_str_appends(&sql, " ELSE notified_number END WHERE id IN (");
 		ec_sql_placeholders(&sql, n);
 		smart_str_appendc(&sql, ')');
-		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
+		ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(candidates), row) {
 			ZVAL_LONG(&params[p++], ec_val_long(EC_COL(row, EC_DU_ID)));
 		} ZEND_HASH_FOREACH_END();
 		status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, p, NULL, NULL);
-		smart_str_free(&sql);
-		efree(params);
+	}
+	smart_str_free(&sql);
+	efree(params);
+	return status;
+}
+
+/* Popups from the unread rows: dialogs, not muted, whose last message is newer than both the
+ * last popup shown and what was read. Unless peek, each is handed out once (the watermark
+ * advances). Nothing new costs no statement at all. */
+static zend_result ec_popups_from(ec_db *db, const ec_actor *actor, zval *unread_rows, zend_long limit, bool peek, zval *out)
+{
+	zval candidates, dialogs, *row, *item;
+	zend_result status = SUCCESS;
+
+	array_init(out);
+	array_init(&candidates);
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(unread_rows), row) {
+		zend_long last = ec_val_long(EC_COL(row, EC_D_LAST_NUMBER));
+		if (!ec_val_bool(EC_COL(row, EC_DU_MUTED)) && last > ec_val_long(EC_COL(row, EC_DU_NOTIFIED))
+			&& last > ec_val_long(EC_COL(row, EC_DU_LAST_READ))) {
+			Z_ADDREF_P(row);
+			add_next_index_zval(&candidates, row);
+		}
+	} ZEND_HASH_FOREACH_END();
+	if (zend_hash_num_elements(Z_ARRVAL(candidates)) == 0) {
+		zval_ptr_dtor(&candidates);
+		return SUCCESS;
+	}
+	zend_hash_sort(Z_ARRVAL(candidates), ec_by_last_number_desc, true);
+	while (zend_hash_num_elements(Z_ARRVAL(candidates)) > (uint32_t) limit) {
+		zend_hash_index_del(Z_ARRVAL(candidates), zend_hash_num_elements(Z_ARRVAL(candidates)) - 1);
 	}
 	if (!peek) {
+		status = ec_tx_begin(db);
 		if (status == SUCCESS) {
-			status = ec_tx_commit(db, NULL);
-		} else {
-			ec_tx_abort(db);
+			status = ec_popups_claim(db, &candidates);
+			if (status == SUCCESS) {
+				status = ec_tx_commit(db, NULL);
+			} else {
+				ec_tx_abort(db);
+			}
 		}
+	}
+	array_init(&dialogs);
+	if (status == SUCCESS) {
+		status = ec_dialogs_render(db, actor, &candidates, &dialogs);
 	}
 	if (status == SUCCESS) {
 		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(dialogs), item) {
-			zval popup, *v;
+			zval popup;
+			static const char *const keys[] = {"id", "name", "type", "unread", "mentions", "lastMessage"};
+			static const char *const as[] = {"dialogId", "name", "type", "unread", "mentions", "lastMessage"};
 			array_init_size(&popup, 6);
-			v = zend_hash_str_find(Z_ARRVAL_P(item), "id", 2);
-			Z_TRY_ADDREF_P(v);
-			add_assoc_zval(&popup, "dialogId", v);
-			v = zend_hash_str_find(Z_ARRVAL_P(item), "name", 4);
-			Z_TRY_ADDREF_P(v);
-			add_assoc_zval(&popup, "name", v);
-			v = zend_hash_str_find(Z_ARRVAL_P(item), "type", 4);
-			Z_TRY_ADDREF_P(v);
-			add_assoc_zval(&popup, "type", v);
-			v = zend_hash_str_find(Z_ARRVAL_P(item), "unread", 6);
-			add_assoc_long(&popup, "unread", Z_LVAL_P(v));
-			v = zend_hash_str_find(Z_ARRVAL_P(item), "mentions", 8);
-			add_assoc_long(&popup, "mentions", Z_LVAL_P(v));
-			v = zend_hash_str_find(Z_ARRVAL_P(item), "lastMessage", 11);
-			Z_TRY_ADDREF_P(v);
-			add_assoc_zval(&popup, "lastMessage", v);
+			for (int k = 0; k < 6; k++) {
+				zval *v = zend_hash_str_find(Z_ARRVAL_P(item), keys[k], strlen(keys[k]));
+				Z_TRY_ADDREF_P(v);
+				add_assoc_zval(&popup, as[k], v);
+			}
 			add_next_index_zval(out, &popup);
 		} ZEND_HASH_FOREACH_END();
 	}
-	zval_ptr_dtor(&rows);
+	zval_ptr_dtor(&candidates);
 	zval_ptr_dtor(&dialogs);
 	return status;
 }
@@ -152,8 +196,15 @@ static zend_result ec_mark_read(ec_db *db, const ec_actor *actor, zend_string *d
 	}
 	up = up_to < 0 || up_to > d.last_message_number ? d.last_message_number : up_to;
 	if (up <= d.last_read_number) {
-		/* Reading never goes backwards. */
+		/* Reading never goes backwards; it only drops mentions of messages that are gone. */
 		*unread = d.message_count - d.read_count;
+		if (d.mention_count > *unread) {
+			ZVAL_LONG(&params[0], *unread);
+			ZVAL_LONG(&params[1], d.membership_id);
+			if (ec_db_exec(db, "UPDATE dialog_user SET mention_count = ? WHERE id = ?", params, 2, NULL) == FAILURE) {
+				goto abort;
+			}
+		}
 		ec_dialog_free(&d);
 		return ec_tx_commit(db, NULL);
 	}
@@ -220,7 +271,7 @@ abort:
 
 ZEND_FUNCTION(ebla_chat_unread)
 {
-	zval *zpdo;
+	zval *zpdo, rows;
 	zend_string *actor_id;
 	const ec_actor *actor;
 	ec_db db;
@@ -231,9 +282,11 @@ ZEND_FUNCTION(ebla_chat_unread)
 	ZEND_PARSE_PARAMETERS_END();
 
 	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
-		|| ec_unread(&db, actor, return_value) == FAILURE) {
+		|| ec_unread_rows(&db, actor, &rows) == FAILURE) {
 		RETURN_THROWS();
 	}
+	ec_unread_summary(&rows, return_value);
+	zval_ptr_dtor(&rows);
 }
 
 ZEND_FUNCTION(ebla_chat_mark_read)
@@ -268,7 +321,8 @@ static const char *const ec_popups_options[] = {"peek", "limit", NULL};
 
 ZEND_FUNCTION(ebla_chat_popups)
 {
-	zval *zpdo;
+	zval *zpdo, rows;
+	zend_result status;
 	zend_string *actor_id;
 	HashTable *opts = NULL;
 	zend_long limit;
@@ -281,7 +335,12 @@ ZEND_FUNCTION(ebla_chat_popups)
 		|| ec_option_bool(opts, "peek", false, &peek) == FAILURE
 		|| ec_option_long(opts, "limit", EC_POPUPS_LIMIT_DEFAULT, 1, EC_POPUPS_LIMIT_MAX, &limit) == FAILURE
 		|| ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
-		|| ec_popups(&db, actor, limit, peek, return_value) == FAILURE) {
+		|| ec_unread_rows(&db, actor, &rows) == FAILURE) {
+		RETURN_THROWS();
+	}
+	status = ec_popups_from(&db, actor, &rows, limit, peek, return_value);
+	zval_ptr_dtor(&rows);
+	if (status == FAILURE) {
 		RETURN_THROWS();
 	}
 }
@@ -290,7 +349,8 @@ static const char *const ec_poll_options[] = {"dialogId", "after", "limit", "pee
 
 ZEND_FUNCTION(ebla_chat_poll)
 {
-	zval *zpdo, part;
+	zval *zpdo, part, rows;
+	zend_result status;
 	zend_string *actor_id, *dialog_id = NULL;
 	HashTable *opts = NULL;
 	zend_long after, limit;
@@ -314,34 +374,22 @@ ZEND_FUNCTION(ebla_chat_poll)
 	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))) {
 		RETURN_THROWS();
 	}
-	array_init_size(return_value, 3);
-	if (ec_unread(&db, actor, &part) == FAILURE) {
+	if (ec_unread_rows(&db, actor, &rows) == FAILURE) {
 		RETURN_THROWS();
 	}
+	array_init_size(return_value, 3);
+	ec_unread_summary(&rows, &part);
 	add_assoc_zval(return_value, "unread", &part);
-	if (ec_popups(&db, actor, EC_POPUPS_LIMIT_DEFAULT, peek, &part) == FAILURE) {
+	status = ec_popups_from(&db, actor, &rows, EC_POPUPS_LIMIT_DEFAULT, peek, &part);
+	zval_ptr_dtor(&rows);
+	if (status == FAILURE) {
 		zval_ptr_dtor(&part);
 		RETURN_THROWS();
 	}
 	add_assoc_zval(return_value, "popups", &part);
 	if (dialog_id) {
 		/* The open dialog's new messages: the same answer as ebla_chat_messages(after). */
-		zval fn, args[4], opt;
-		ZVAL_STRING(&fn, "ebla_chat_messages");
-		ZVAL_COPY(&args[0], zpdo);
-		ZVAL_STR_COPY(&args[1], actor_id);
-		ZVAL_STR_COPY(&args[2], dialog_id);
-		array_init(&opt);
-		add_assoc_long(&opt, "after", after);
-		add_assoc_long(&opt, "limit", limit);
-		ZVAL_COPY_VALUE(&args[3], &opt);
-		call_user_function(NULL, NULL, &fn, &part, 4, args);
-		for (int i = 0; i < 4; i++) {
-			zval_ptr_dtor(&args[i]);
-		}
-		zval_ptr_dtor(&fn);
-		if (EG(exception)) {
-			zval_ptr_dtor(&part);
+		if (ec_messages_history(&db, actor, dialog_id, limit, 0, after, &part) == FAILURE) {
 			RETURN_THROWS();
 		}
 		add_assoc_zval(return_value, "messages", &part);

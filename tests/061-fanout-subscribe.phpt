@@ -39,7 +39,7 @@ $took = microtime(true) - $t;
 echo $took >= 0.29 && $took < 1.5 ? "took about 0.3 s\n" : "took $took s\n";
 
 echo "-- messages published while subscribed (RESP client in a child), callback false stops\n";
-$publisher = proc_open(array_merge(ec_php_command(), ['-r', '
+$publisher = proc_open(array_merge(ec_child_php(), ['-r', '
     require "' . __DIR__ . '/fanout.inc";
     ec_wait_subscribed(["' . $node . '"], ["' . $prefix . 'a", "' . $prefix . 'b"]);
     foreach (["a1", "b1", "a2", "stop", "never"] as $m) { ec_resp("' . $node . '", ["PUBLISH", "' . $prefix . '" . $m[0], $m]); }
@@ -53,7 +53,7 @@ proc_close($publisher);
 echo "returned $n: ", implode(' ', $seen), "\n";
 
 echo "-- an exception thrown by the callback propagates\n";
-$publisher = proc_open(array_merge(ec_php_command(), ['-r', '
+$publisher = proc_open(array_merge(ec_child_php(), ['-r', '
     require "' . __DIR__ . '/fanout.inc";
     ec_wait_subscribed(["' . $node . '"], ["' . $prefix . 'x"]);
     ec_resp("' . $node . '", ["PUBLISH", "' . $prefix . 'x", "boom"]);

@@ -60,6 +60,7 @@ static PHP_MINIT_FUNCTION(ebla_chat)
 
 static PHP_MSHUTDOWN_FUNCTION(ebla_chat)
 {
+	ec_fanout_mshutdown();
 	UNREGISTER_INI_ENTRIES();
 	return SUCCESS;
 }

@@ -29,6 +29,16 @@ fi
 
 php_args=(-d "extension=$ROOT/modules/ebla_chat.so")
 if [ -n "${EBLA_CHAT_REDIS_URL:-}" ]; then
-  php_args+=(-d "ebla_chat.redis_url=$EBLA_CHAT_REDIS_URL")
+  php_args+=(-d "ebla_chat.redis_url=$EBLA_CHAT_REDIS_URL" -d "ebla_chat.redis_prefix=ebla_demo:")
+  # A live subscriber next to the demo: it prints every event the conversation publishes, exactly
+  # as EspoCRM's WebSocket Pusher would receive it (examples/redis-bridge.php).
+  php "${php_args[@]}" examples/redis-bridge.php --timeout=60 &
+  bridge=$!
+  trap 'kill $bridge 2>/dev/null || true' EXIT
+  sleep 0.5
+  status=0
+  php "${php_args[@]}" examples/demo.php "$@" || status=$?
+  sleep 0.5   # let the last events arrive before stopping the subscriber
+  exit $status
 fi
 exec php "${php_args[@]}" examples/demo.php "$@"

@@ -29,13 +29,34 @@ void ec_events_init(ec_events *ev);
  * the JSON text of the event's own members without braces (may be empty). user_id may be NULL. */
 void ec_events_add(ec_events *ev, zend_string *topic, zend_string *user_id, const char *fields, size_t fields_len);
 void ec_events_free(ec_events *ev);
+/* Adds one event whose payload JSON is already complete (ebla_chat_fanout_send: EspoCRM's own
+ * Submission messages, passed through as-is). */
+void ec_events_add_raw(ec_events *ev, zend_string *topic, zend_string *user_id, const char *payload, size_t payload_len);
 
 /* Takes ownership of ev's contents (ev is left empty). */
 void ec_fanout_publish(ec_events *ev);
 void ec_fanout_defer(zend_object *pdo, ec_events *ev);
 
 void ec_fanout_minit(void);
+void ec_fanout_mshutdown(void);
 void ec_fanout_rshutdown(void);
 void ec_fanout_minfo(void);
+
+/* --- shared by the fanout files (fanout.c, fanout_tx.c, subscribe.c) --- */
+
+/* Publishes the events of n batches in one round trip per Redis node; frees their contents. */
+void ec_fanout_publish_batches(ec_events *batches, uint32_t n);
+/* Events that will never be published because their transaction rolled back (`discarded`) or
+ * because it ended without a commit we could see (`abandoned`). */
+void ec_fanout_count_dropped(uint32_t n, bool abandoned);
+/* The channel of an event in the current layout, appended to out. */
+void ec_fanout_channel(smart_str *out, const zend_string *topic, const zend_string *user_id);
+
+/* fanout_tx.c: the PDO commit/rollBack hooks that release deferred events. */
+void ec_fanout_tx_minit(void);
+void ec_fanout_tx_mshutdown(void);
+void ec_fanout_tx_rshutdown(void);
+/* Events currently waiting for a caller's commit in this request. */
+uint32_t ec_fanout_tx_pending(void);
 
 #endif

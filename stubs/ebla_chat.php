@@ -305,20 +305,50 @@ namespace {
      * many events were published or failed, and the last error. Publishing never throws; this is
      * where its failures show (and in phpinfo()).
      *
-     * @return array{state: string, attempts: int, published: int, failed: int, lastError: ?string, ...}
+     * Counters are per process (per php-fpm worker) and never reset by a request. See docs/realtime.md.
+     *
+     * @return array{state: 'disabled'|'idle'|'connected'|'backoff', layout: 'single'|'sharded', target: ?string,
+     *     channel: string, attempts: int, published: int, failed: int, discarded: int, abandoned: int,
+     *     deferred: int, lastError: ?string, lastErrorAt: ?string, retryAt: ?string, retryIn: float}
      */
     function ebla_chat_fanout_status(): array {}
 
     /**
+     * The Redis channel an event goes to in the current layout: `<prefix>espo.websocket` (single
+     * layout, the arguments are ignored), `<prefix>espo.websocket:user:{<userId>}` or
+     * `<prefix>espo.websocket:topic:{<topicId>}` (sharded layout, one of them is required).
+     *
+     * @throws \ValueError sharded layout without a user id or topic id
+     */
+    function ebla_chat_fanout_channel(?string $userId = null, ?string $topicId = null): string {}
+
+    /**
+     * Publishes one EspoCRM WebSocket Submission message (a JSON object with a string "topicId",
+     * and "userId" when it is for one user) through the extension's persistent connection, layout,
+     * counters and backoff: the Sender of an EspoCRM Redis messager. With a PDO that is inside a
+     * transaction, the message waits for that transaction's PDO::commit() (dropped on rollBack()).
+     * Never throws for Redis trouble.
+     *
+     * @return bool true when Redis accepted it (or it waits for the commit); false when Redis is off,
+     *     down, in backoff or refused it (see ebla_chat_fanout_status())
+     * @throws \EblaChat\BadRequestException the message is not such a JSON object
+     */
+    function ebla_chat_fanout_send(string $message, ?PDO $pdo = null): bool {}
+
+    /**
      * A blocking Redis subscriber for a bridge process (EspoCRM's WebSocket daemon, a test): hands
-     * every message received on the channels to `$onEvent` until it returns false or `$timeout`
-     * seconds pass (0: no limit). Exceptions thrown by `$onEvent` stop it and propagate.
+     * every message received on the channels to `$onEvent($channel, $payload)` until it returns false
+     * or `$timeout` seconds have passed since the call began (a total limit; 0: no limit). Uses its
+     * own connection; SSUBSCRIBE on the cluster master owning each channel in the sharded layout.
+     * Exceptions thrown by `$onEvent` stop it and propagate.
      *
      * @param list<string> $channels channel names
      * @param callable $onEvent called for each event; returning false stops the subscriber
      * @param float $timeout seconds, 0.0 = wait forever
      * @return int how many events were handed over
-     * @throws \EblaChat\ConnectionException Redis cannot be reached (or ebla_chat.redis_url is empty)
+     * @throws \EblaChat\ConnectionException Redis cannot be reached (or ebla_chat.redis_url is empty),
+     *     refuses the subscription, or the connection is lost; subscribe again
+     * @throws \ValueError empty channel list, a non-string or empty channel name, a negative timeout
      */
     function ebla_chat_subscribe(array $channels, callable $onEvent, float $timeout = 0.0): int {}
 }

@@ -43,6 +43,10 @@ namespace {
     function ebla_chat_partners(PDO $pdo, string $actorId, array $options = []): array {}
 
     /* --- fanout --- */
+    function ebla_chat_fanout_status(): array {}
+    function ebla_chat_fanout_channel(?string $userId = null, ?string $topicId = null): string {}
+    function ebla_chat_fanout_send(string $message, ?PDO $pdo = null): bool {}
+    function ebla_chat_subscribe(array $channels, callable $onEvent, float $timeout = 0.0): int {}
 }
 
 namespace EblaChat {

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: baf8578f1b4ef01b8931d4fde981e51b61ba63c2 */
+ * Stub hash: 9615a5e6e891593dce780f03172336214c3c02a6 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
@@ -99,6 +99,25 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_ebla_chat_partners arginfo_ebla_chat_dialog_list
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_fanout_status, 0, 0, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_fanout_channel, 0, 0, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, userId, IS_STRING, 1, "null")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, topicId, IS_STRING, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_fanout_send, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, message, IS_STRING, 0)
+	ZEND_ARG_OBJ_INFO_WITH_DEFAULT_VALUE(0, pdo, PDO, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_subscribe, 0, 2, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, channels, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, onEvent, IS_CALLABLE, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, timeout, IS_DOUBLE, 0, "0.0")
+ZEND_END_ARG_INFO()
+
 
 ZEND_FUNCTION(ebla_chat_version);
 ZEND_FUNCTION(ebla_chat_generate_id);
@@ -118,6 +137,10 @@ ZEND_FUNCTION(ebla_chat_poll);
 ZEND_FUNCTION(ebla_chat_dialog_mute);
 ZEND_FUNCTION(ebla_chat_can_chat);
 ZEND_FUNCTION(ebla_chat_partners);
+ZEND_FUNCTION(ebla_chat_fanout_status);
+ZEND_FUNCTION(ebla_chat_fanout_channel);
+ZEND_FUNCTION(ebla_chat_fanout_send);
+ZEND_FUNCTION(ebla_chat_subscribe);
 
 
 static const zend_function_entry ext_functions[] = {
@@ -139,6 +162,10 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(ebla_chat_dialog_mute, arginfo_ebla_chat_dialog_mute)
 	ZEND_FE(ebla_chat_can_chat, arginfo_ebla_chat_can_chat)
 	ZEND_FE(ebla_chat_partners, arginfo_ebla_chat_partners)
+	ZEND_FE(ebla_chat_fanout_status, arginfo_ebla_chat_fanout_status)
+	ZEND_FE(ebla_chat_fanout_channel, arginfo_ebla_chat_fanout_channel)
+	ZEND_FE(ebla_chat_fanout_send, arginfo_ebla_chat_fanout_send)
+	ZEND_FE(ebla_chat_subscribe, arginfo_ebla_chat_subscribe)
 	ZEND_FE_END
 };
 

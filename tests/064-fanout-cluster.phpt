@@ -63,7 +63,7 @@ echo "state=$s[state] layout=$s[layout] published=$s[published] failed=$s[failed
 
 ebla_chat_fanout_send(json_encode(['userId' => $users[5], 'topicId' => 'test.stop']));
 $events = ec_subscriber_events($sub);
-ec_print_events_canonical($events, [$prefix => '', $d['id'] => 'D']);
+ec_print_events_canonical($events, [$prefix => '', $d['id'] => 'D'], true);
 
 echo "-- every event came on its recipient's own channel\n";
 $wrong = 0;
@@ -108,13 +108,21 @@ try {
 users spread over 3 masters
 -- real writes: a group dialog of the six users, a post, a read
 state=connected layout=sharded published=%d failed=0 attempts=3 (one connection per master)
-%A
-espo.websocket:user:{user0} <- {"dialogId":"D","messageId":"<id>","number":<n>,"authorId":"user0","unread":0,"mentions":0,"userId":"user0","topicId":"eblaChat.message"}
-%A
-espo.websocket:user:{user1} <- {"dialogId":"D","unread":0,"lastReadNumber":<n>,"userId":"user1","topicId":"eblaChat.read"}
-%A
 espo.websocket:topic:{streamUpdate.Dialog.d1} <- {"createdById":"x","topicId":"streamUpdate.Dialog.d1"}
-espo.websocket:user:{user%d} <- {"userId":"user%d","topicId":"test.stop"}
+espo.websocket:user:{user0} <- {"dialogId":"D","action":"created","userId":"user0","topicId":"eblaChat.dialog"}
+espo.websocket:user:{user0} <- {"dialogId":"D","messageId":"<id>","number":<n>,"authorId":"user0","unread":0,"mentions":0,"userId":"user0","topicId":"eblaChat.message"}
+espo.websocket:user:{user1} <- {"dialogId":"D","action":"created","userId":"user1","topicId":"eblaChat.dialog"}
+espo.websocket:user:{user1} <- {"dialogId":"D","messageId":"<id>","number":<n>,"authorId":"user0","unread":1,"mentions":0,"userId":"user1","topicId":"eblaChat.message"}
+espo.websocket:user:{user1} <- {"dialogId":"D","unread":0,"lastReadNumber":<n>,"userId":"user1","topicId":"eblaChat.read"}
+espo.websocket:user:{user2} <- {"dialogId":"D","action":"created","userId":"user2","topicId":"eblaChat.dialog"}
+espo.websocket:user:{user2} <- {"dialogId":"D","messageId":"<id>","number":<n>,"authorId":"user0","unread":1,"mentions":0,"userId":"user2","topicId":"eblaChat.message"}
+espo.websocket:user:{user3} <- {"dialogId":"D","action":"created","userId":"user3","topicId":"eblaChat.dialog"}
+espo.websocket:user:{user3} <- {"dialogId":"D","messageId":"<id>","number":<n>,"authorId":"user0","unread":1,"mentions":0,"userId":"user3","topicId":"eblaChat.message"}
+espo.websocket:user:{user4} <- {"dialogId":"D","action":"created","userId":"user4","topicId":"eblaChat.dialog"}
+espo.websocket:user:{user4} <- {"dialogId":"D","messageId":"<id>","number":<n>,"authorId":"user0","unread":1,"mentions":0,"userId":"user4","topicId":"eblaChat.message"}
+espo.websocket:user:{user5} <- {"dialogId":"D","action":"created","userId":"user5","topicId":"eblaChat.dialog"}
+espo.websocket:user:{user5} <- {"dialogId":"D","messageId":"<id>","number":<n>,"authorId":"user0","unread":1,"mentions":0,"userId":"user5","topicId":"eblaChat.message"}
+espo.websocket:user:{user5} <- {"userId":"user5","topicId":"test.stop"}
 END 15
 -- every event came on its recipient's own channel
 wrong channel: 0

@@ -348,8 +348,10 @@ zend_result ec_events_to_members(ec_db *db, ec_events *ev, zend_string *dialog_i
 		if (with_counts) {
 			zend_long unread = ec_val_long(EC_COL(row, 1));
 			smart_str_appendl(&fields, common, common_len);
-			smart_str_append_printf(&fields, ",\"unread\":" ZEND_LONG_FMT ",\"mentions\":" ZEND_LONG_FMT,
-				unread > 0 ? unread : 0, ec_val_long(EC_COL(row, 2)));
+			smart_str_appendl(&fields, ",\"unread\":", sizeof(",\"unread\":") - 1);
+			smart_str_append_long(&fields, unread > 0 ? unread : 0);
+			smart_str_appendl(&fields, ",\"mentions\":", sizeof(",\"mentions\":") - 1);
+			smart_str_append_long(&fields, ec_val_long(EC_COL(row, 2)));
 			ec_events_add(ev, topic_str, user_id, ZSTR_VAL(fields.s), ZSTR_LEN(fields.s));
 			ZSTR_LEN(fields.s) = 0;
 		} else {

@@ -356,17 +356,25 @@ static void ec_round_connect(ec_round *r)
 	}
 }
 
+/* Appends one RESP bulk string ($len CRLF bytes CRLF). */
+static void ec_resp_bulk(smart_str *out, const char *s, size_t len)
+{
+	smart_str_appendc(out, '$');
+	smart_str_append_unsigned(out, len);
+	smart_str_appendl(out, "\r\n", 2);
+	smart_str_appendl(out, s, len);
+	smart_str_appendl(out, "\r\n", 2);
+}
+
 static void ec_round_append(ec_round *r)
 {
 	const char *command = ec_fo.sharded ? "SPUBLISH" : "PUBLISH";
-	smart_str channel = {0};
+	smart_str channel = {0}, resp = {0};
 
 	for (uint32_t i = 0; i < r->nrefs; i++) {
 		ec_ref *ref = &r->refs[i];
 		ec_route *rt;
 		const struct ec_event *e;
-		const char *argv[3];
-		size_t lens[3];
 
 		if (ref->state != EC_PENDING) {
 			continue;
@@ -377,21 +385,27 @@ static void ec_round_append(ec_round *r)
 			continue;
 		}
 		e = &ref->batch->items[ref->index];
-		smart_str_free(&channel);
+		if (channel.s) {
+			ZSTR_LEN(channel.s) = 0;
+		}
 		ec_fanout_channel(&channel, e->topic, e->user_id);
 		if (ref->ask) {
 			redisAppendCommand(rt->c, "ASKING");
 		}
-		argv[0] = command;
-		lens[0] = strlen(command);
-		argv[1] = ZSTR_VAL(channel.s);
-		lens[1] = ZSTR_LEN(channel.s);
-		argv[2] = ZSTR_VAL(ref->batch->buf.s) + e->payload_off;
-		lens[2] = e->payload_len;
-		redisAppendCommandArgv(rt->c, 3, argv, lens);
+		/* The command in RESP, written here: hiredis' own formatter (sdscatfmt per argument) cost
+		 * a third of a 1,000-member post. */
+		if (resp.s) {
+			ZSTR_LEN(resp.s) = 0;
+		}
+		smart_str_appendl(&resp, "*3\r\n", 4);
+		ec_resp_bulk(&resp, command, strlen(command));
+		ec_resp_bulk(&resp, ZSTR_VAL(channel.s), ZSTR_LEN(channel.s));
+		ec_resp_bulk(&resp, ZSTR_VAL(ref->batch->buf.s) + e->payload_off, e->payload_len);
+		redisAppendFormattedCommand(rt->c, ZSTR_VAL(resp.s), ZSTR_LEN(resp.s));
 		ref->state = EC_SENT;
 	}
 	smart_str_free(&channel);
+	smart_str_free(&resp);
 }
 
 /* Writes every node's pipeline before reading any reply, so the nodes work in parallel. */

@@ -789,12 +789,7 @@ ZEND_FUNCTION(ebla_chat_partners)
 	zend_result status;
 	ec_db db;
 
-	ZEND_PARSE_PARAMETERS_START(2, 3)
-		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
-		Z_PARAM_STR(actor_id)
-		Z_PARAM_OPTIONAL
-		Z_PARAM_ARRAY_HT(opts)
-	ZEND_PARSE_PARAMETERS_END();
+	EC_PARSE_ACTOR_OPTIONS();
 
 	if (ec_acl_begin(&db, zpdo, opts, allowed, &acl) == FAILURE
 		|| ec_option_long(opts, "limit", 50, 1, 200, &limit) == FAILURE

@@ -497,14 +497,24 @@ static zend_result ec_members_add(ec_db *db, zend_string *dialog_id, zend_long m
 
 static const char *const ec_open_options[] = {"name", "parentType", "parentId", "type", "acl", NULL};
 
-static zend_result ec_parent_type_require(const zend_string *type)
+/* Options parentType + parentId: both or neither; the type an EspoCRM entity type (a capitalised
+ * identifier such as Case, Opportunity, CMyEntity), the id a valid id. */
+static zend_result ec_parent_options(HashTable *opts, zend_string **type, zend_string **id)
 {
-	/* An EspoCRM entity type: a capitalised identifier (Case, Opportunity, CMyEntity). */
-	if (ZSTR_LEN(type) == 0 || ZSTR_LEN(type) > 100 || !isupper((unsigned char) ZSTR_VAL(type)[0])) {
+	if (ec_option_string(opts, "parentType", type) == FAILURE || ec_option_id(opts, "parentId", id) == FAILURE) {
+		return FAILURE;
+	}
+	if ((*type == NULL) != (*id == NULL)) {
+		return ec_bad_request("Options \"parentType\" and \"parentId\" go together");
+	}
+	if (!*type) {
+		return SUCCESS;
+	}
+	if (ZSTR_LEN(*type) == 0 || ZSTR_LEN(*type) > 100 || !isupper((unsigned char) ZSTR_VAL(*type)[0])) {
 		return ec_bad_request("Option \"parentType\" must be an entity type such as \"Case\"");
 	}
-	for (size_t i = 0; i < ZSTR_LEN(type); i++) {
-		if (!isalnum((unsigned char) ZSTR_VAL(type)[i])) {
+	for (size_t i = 0; i < ZSTR_LEN(*type); i++) {
+		if (!isalnum((unsigned char) ZSTR_VAL(*type)[i])) {
 			return ec_bad_request("Option \"parentType\" must be an entity type such as \"Case\"");
 		}
 	}
@@ -628,18 +638,10 @@ ZEND_FUNCTION(ebla_chat_dialog_open)
 
 	if (ec_options_check(opts, ec_open_options) == FAILURE
 		|| ec_option_string(opts, "name", &name) == FAILURE
-		|| ec_option_string(opts, "parentType", &parent_type) == FAILURE
-		|| ec_option_id(opts, "parentId", &parent_id) == FAILURE
+		|| ec_parent_options(opts, &parent_type, &parent_id) == FAILURE
 		|| ec_option_string(opts, "type", &type) == FAILURE
 		|| ec_option_array(opts, "acl", &acl) == FAILURE
 		|| ec_id_require(actor_id, "actorId") == FAILURE) {
-		RETURN_THROWS();
-	}
-	if ((parent_type == NULL) != (parent_id == NULL)) {
-		ec_bad_request("Options \"parentType\" and \"parentId\" go together");
-		RETURN_THROWS();
-	}
-	if (parent_type && ec_parent_type_require(parent_type) == FAILURE) {
 		RETURN_THROWS();
 	}
 	if (name) {
@@ -752,27 +754,14 @@ ZEND_FUNCTION(ebla_chat_dialog_list)
 	ec_db db;
 	zend_result status;
 
-	ZEND_PARSE_PARAMETERS_START(2, 3)
-		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
-		Z_PARAM_STR(actor_id)
-		Z_PARAM_OPTIONAL
-		Z_PARAM_ARRAY_HT(opts)
-	ZEND_PARSE_PARAMETERS_END();
+	EC_PARSE_ACTOR_OPTIONS();
 
 	if (ec_options_check(opts, ec_list_options) == FAILURE
 		|| ec_option_long(opts, "limit", EC_LIST_LIMIT_DEFAULT, 1, EC_LIST_LIMIT_MAX, &limit) == FAILURE
 		|| ec_option_long(opts, "offset", 0, 0, ZEND_LONG_MAX, &offset) == FAILURE
-		|| ec_option_string(opts, "parentType", &parent_type) == FAILURE
-		|| ec_option_id(opts, "parentId", &parent_id) == FAILURE
+		|| ec_parent_options(opts, &parent_type, &parent_id) == FAILURE
 		|| ec_option_bool(opts, "unreadOnly", false, &unread_only) == FAILURE
 		|| ec_option_array(opts, "acl", &acl) == FAILURE) {
-		RETURN_THROWS();
-	}
-	if ((parent_type == NULL) != (parent_id == NULL)) {
-		ec_bad_request("Options \"parentType\" and \"parentId\" go together");
-		RETURN_THROWS();
-	}
-	if (parent_type && ec_parent_type_require(parent_type) == FAILURE) {
 		RETURN_THROWS();
 	}
 	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, acl))) {

@@ -21,4 +21,14 @@ zend_result ec_option_array(HashTable *opts, const char *key, HashTable **out);
 zend_result ec_id_list(HashTable *list, const char *what, zend_string ***out, uint32_t *count);
 void ec_ids_free(zend_string **ids, uint32_t count);
 
+/* Fast ZPP prologue of the (PDO $pdo, string $actorId, array $options = []) functions; expects
+ * locals zpdo, actor_id and opts (needs ext/pdo/php_pdo_driver.h). */
+#define EC_PARSE_ACTOR_OPTIONS() \
+	ZEND_PARSE_PARAMETERS_START(2, 3) \
+		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce()) \
+		Z_PARAM_STR(actor_id) \
+		Z_PARAM_OPTIONAL \
+		Z_PARAM_ARRAY_HT(opts) \
+	ZEND_PARSE_PARAMETERS_END()
+
 #endif

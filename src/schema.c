@@ -117,8 +117,10 @@ static const ec_col dialog_user_cols[] = {
 	{"read_count", C_BIGINT}, {"last_read_number", C_BIGINT}, {"notified_number", C_BIGINT},
 	{"mention_count", C_INT}, {"is_muted", C_BOOL, 0, "0"}, {"joined_at", C_DATETIME}, {NULL}
 };
+/* USER_UNREAD covers the bell's scan of a user's memberships (no row lookups in dialog_user). */
 static const ec_index dialog_user_idx[] = {
-	{"USER_ID_DIALOG_ID", true, "user_id, dialog_id"}, {"DIALOG_ID", false, "dialog_id"}, {NULL}
+	{"USER_ID_DIALOG_ID", true, "user_id, dialog_id"}, {"DIALOG_ID", false, "dialog_id"},
+	{"USER_UNREAD", false, "user_id, deleted, dialog_id, read_count, is_muted"}, {NULL}
 };
 
 static const ec_table ec_tables[] = {

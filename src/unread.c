@@ -27,22 +27,23 @@ static zend_result ec_unread_rows(ec_db *db, const ec_actor *actor, zval *rows)
 	zval param;
 
 	ZVAL_STR(&param, actor->id);
-	return ec_db_query(db, "SELECT " EC_DIALOG_COLUMNS " FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id "
+	return ec_db_query(db, "SELECT " EC_DIALOG_COLUMNS ", d.message_count - du.read_count FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id "
 		"WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE AND d.message_count > du.read_count",
 		&param, 1, rows);
 }
 
-/* ['total' => n, 'dialogs' => [dialogId => n]]: muted dialogs are listed but not counted. */
-static void ec_unread_summary(zval *rows, zval *out)
+/* ['total' => n, 'dialogs' => [dialogId => n]] from rows holding the dialog id, its unread count
+ * and the muted flag at the given columns: muted dialogs are listed but not counted. */
+static void ec_unread_summary(zval *rows, int id_col, int unread_col, int muted_col, zval *out)
 {
 	zval *row, dialogs;
 	zend_long total = 0;
 
 	array_init(&dialogs);
 	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(rows), row) {
-		zend_long n = ec_val_long(EC_COL(row, EC_D_MESSAGE_COUNT)) - ec_val_long(EC_COL(row, EC_DU_READ_COUNT));
-		add_assoc_long_ex(&dialogs, Z_STRVAL_P(EC_COL(row, EC_D_ID)), Z_STRLEN_P(EC_COL(row, EC_D_ID)), n);
-		if (!ec_val_bool(EC_COL(row, EC_DU_MUTED))) {
+		zend_long n = ec_val_long(EC_COL(row, unread_col));
+		add_assoc_long_ex(&dialogs, Z_STRVAL_P(EC_COL(row, id_col)), Z_STRLEN_P(EC_COL(row, id_col)), n);
+		if (!ec_val_bool(EC_COL(row, muted_col))) {
 			total += n;
 		}
 	} ZEND_HASH_FOREACH_END();
@@ -260,18 +261,9 @@ abort:
 	return FAILURE;
 }
 
-/* Fast ZPP prologue shared by the (PDO, actorId, options) functions. */
-#define EC_PARSE_ACTOR_OPTIONS() \
-	ZEND_PARSE_PARAMETERS_START(2, 3) \
-		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce()) \
-		Z_PARAM_STR(actor_id) \
-		Z_PARAM_OPTIONAL \
-		Z_PARAM_ARRAY_HT(opts) \
-	ZEND_PARSE_PARAMETERS_END()
-
 ZEND_FUNCTION(ebla_chat_unread)
 {
-	zval *zpdo, rows;
+	zval *zpdo, rows, param;
 	zend_string *actor_id;
 	const ec_actor *actor;
 	ec_db db;
@@ -281,11 +273,18 @@ ZEND_FUNCTION(ebla_chat_unread)
 		Z_PARAM_STR(actor_id)
 	ZEND_PARSE_PARAMETERS_END();
 
-	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
-		|| ec_unread_rows(&db, actor, &rows) == FAILURE) {
+	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))) {
 		RETURN_THROWS();
 	}
-	ec_unread_summary(&rows, return_value);
+	/* The bell alone needs three columns: a narrower scan than the poll's, covered by the
+	 * membership index IDX_USER_UNREAD up to the dialog's message_count. */
+	ZVAL_STR(&param, actor->id);
+	if (ec_db_query(&db, "SELECT d.id, d.message_count - du.read_count, du.is_muted FROM dialog_user du "
+			"JOIN dialog d ON d.id = du.dialog_id WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE "
+			"AND d.message_count > du.read_count", &param, 1, &rows) == FAILURE) {
+		RETURN_THROWS();
+	}
+	ec_unread_summary(&rows, 0, 1, 2, return_value);
 	zval_ptr_dtor(&rows);
 }
 
@@ -378,7 +377,7 @@ ZEND_FUNCTION(ebla_chat_poll)
 		RETURN_THROWS();
 	}
 	array_init_size(return_value, 3);
-	ec_unread_summary(&rows, &part);
+	ec_unread_summary(&rows, EC_D_ID, EC_DIALOG_COLUMN_COUNT, EC_DU_MUTED, &part);
 	add_assoc_zval(return_value, "unread", &part);
 	status = ec_popups_from(&db, actor, &rows, EC_POPUPS_LIMIT_DEFAULT, peek, &part);
 	zval_ptr_dtor(&rows);

@@ -61,6 +61,8 @@ ebla_chat_fanout_send('{"createdById":"x","topicId":"streamUpdate.Dialog.d1"}');
 $s = ebla_chat_fanout_status();
 echo "state=$s[state] layout=$s[layout] published=$s[published] failed=$s[failed] attempts=$s[attempts] (one connection per master)\n";
 
+// The stop marker travels through one node; let the other nodes deliver what they hold first.
+usleep(500000);
 ebla_chat_fanout_send(json_encode(['userId' => $users[5], 'topicId' => 'test.stop']));
 $events = ec_subscriber_events($sub);
 ec_print_events_canonical($events, [$prefix => '', $d['id'] => 'D'], true);

@@ -37,6 +37,12 @@ function type_str(?ReflectionType $t): string
     return $name;
 }
 
+/** A value on one line, for messages and comparison. */
+function export(mixed $v): string
+{
+    return preg_replace('/\s+/', ' ', var_export($v, true));
+}
+
 function default_str(ReflectionParameter $p): ?string
 {
     if ($p->isVariadic() || !$p->isOptional()) {
@@ -49,7 +55,7 @@ function default_str(ReflectionParameter $p): ?string
         if ($p->isDefaultValueConstant()) {
             return 'const ' . ltrim((string) $p->getDefaultValueConstantName(), '\\');
         }
-        return var_export($p->getDefaultValue(), true);
+        return export($p->getDefaultValue());
     } catch (Throwable $e) {
         return '<unevaluable: ' . $e->getMessage() . '>';
     }
@@ -92,14 +98,14 @@ function describe_class(ReflectionClass $c): array
     ];
     foreach ($c->getReflectionConstants() as $k) {
         if ($k->getDeclaringClass()->getName() === $c->getName()) {
-            $d['constants'][$k->getName()] = var_export($k->getValue(), true);
+            $d['constants'][$k->getName()] = export($k->getValue());
         }
     }
     foreach ($c->getProperties() as $p) {
         if ($p->getDeclaringClass()->getName() === $c->getName()) {
             $d['properties'][$p->getName()] = implode(' ', Reflection::getModifierNames($p->getModifiers()))
                 . ' ' . type_str($p->getType())
-                . ($p->hasDefaultValue() ? ' = ' . var_export($p->getDefaultValue(), true) : '');
+                . ($p->hasDefaultValue() ? ' = ' . export($p->getDefaultValue()) : '');
         }
     }
     foreach ($c->getMethods() as $m) {
@@ -125,7 +131,7 @@ function describe_extension(): array
         $model['classes'][strtolower($name)] = ['name' => $name] + describe_class(new ReflectionClass($name));
     }
     foreach ($ext->getConstants() as $name => $value) {
-        $model['constants'][$name] = var_export($value, true);
+        $model['constants'][$name] = export($value);
     }
     return $model;
 }
@@ -149,7 +155,7 @@ function describe_stub(string $file): array
     }
     foreach (get_defined_constants() as $name => $value) {
         if (!in_array($name, $constants, true)) {
-            $model['constants'][$name] = var_export($value, true);
+            $model['constants'][$name] = export($value);
         }
     }
     return $model;

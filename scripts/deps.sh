@@ -6,7 +6,7 @@ set -euo pipefail
 
 # One list: extend it here (e.g. a plotting tool for bench/).
 PACKAGES=(
-  make gcc pkg-config
+  make gcc pkg-config git
   php8.2-cli php8.2-dev php-pear php-parser
   php8.2-sqlite3 php8.2-mysql php8.2-pgsql php8.2-redis
   libhiredis-dev uuid-dev

@@ -172,9 +172,9 @@ XML;
  recipient through Redis pub/sub for the WebSocket tier, with a polling fallback.
  Requires ext/pdo, hiredis and libuuid.</description>
  <lead>
-  <name>Ebla Chat maintainers</name>
+  <name>Ebla Chat team</name>
   <user>eblachat</user>
-  <email>ebla-chat@example.com</email>
+  <email>team@ebla.chat</email>
   <active>yes</active>
  </lead>
  <date>{$date}</date>

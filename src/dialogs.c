@@ -18,9 +18,17 @@
 #define EC_DIALOG_LOAD_SQL "SELECT " EC_DIALOG_COLUMNS " FROM dialog d LEFT JOIN dialog_user du " \
 	"ON du.dialog_id = d.id AND du.user_id = ? AND du.deleted = FALSE WHERE d.id = ? AND d.deleted = FALSE"
 
-zend_result ec_dialog_load(ec_db *db, const ec_actor *actor, zend_string *dialog_id, ec_access access, ec_dialog *d)
+/* Every live membership of the dialog (with its user id in the column after EC_DIALOG_COLUMNS):
+ * what a post needs to address its events, read under the same lock. */
+#define EC_DIALOG_LOAD_ALL_SQL "SELECT " EC_DIALOG_COLUMNS ", du.user_id FROM dialog d LEFT JOIN dialog_user du " \
+	"ON du.dialog_id = d.id AND du.deleted = FALSE WHERE d.id = ? AND d.deleted = FALSE"
+
+zend_result ec_dialog_load_ex(ec_db *db, const ec_actor *actor, zend_string *dialog_id, ec_access access, ec_dialog *d,
+	zval *members)
 {
-	zval params[2], *row;
+	zval params[2], *row, *mine = NULL;
+	const char *sql = members ? EC_DIALOG_LOAD_ALL_SQL : EC_DIALOG_LOAD_SQL;
+	char locked[sizeof(EC_DIALOG_LOAD_SQL) + sizeof(EC_DIALOG_LOAD_ALL_SQL) + sizeof(" FOR UPDATE")];
 
 	memset(d, 0, sizeof(*d));
 	ZVAL_UNDEF(&d->row);
@@ -39,10 +47,13 @@ zend_result ec_dialog_load(ec_db *db, const ec_actor *actor, zend_string *dialog
 		}
 		zval_ptr_dtor(&lock);
 	}
-	/* MySQL locks both rows and reads them as of now in one statement; SQLite needs no lock
+	/* MySQL locks the rows and reads them as of now in one statement; SQLite needs no lock
 	 * clause, our transactions there hold the write lock from BEGIN IMMEDIATE on. */
-	if (ec_db_query(db, access != EC_READ && db->dialect == EC_MYSQL ? EC_DIALOG_LOAD_SQL " FOR UPDATE" : EC_DIALOG_LOAD_SQL,
-			params, 2, &d->row) == FAILURE) {
+	if (access != EC_READ && db->dialect == EC_MYSQL) {
+		snprintf(locked, sizeof(locked), "%s FOR UPDATE", sql);
+		sql = locked;
+	}
+	if (ec_db_query(db, sql, members ? &params[1] : params, members ? 1 : 2, &d->row) == FAILURE) {
 		return FAILURE;
 	}
 	row = zend_hash_index_find(Z_ARRVAL(d->row), 0);
@@ -50,14 +61,31 @@ zend_result ec_dialog_load(ec_db *db, const ec_actor *actor, zend_string *dialog
 		ec_dialog_free(d);
 		return ec_not_found("Dialog %s not found", ZSTR_VAL(dialog_id));
 	}
+	if (members) {
+		/* One row per member: the actor's row is the one to keep; all of them address events. */
+		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(d->row), row) {
+			zval *user = EC_COL(row, EC_DIALOG_COLUMN_COUNT);
+			if (Z_TYPE_P(user) == IS_STRING && zend_string_equals(Z_STR_P(user), actor->id)) {
+				mine = row;
+			}
+		} ZEND_HASH_FOREACH_END();
+		row = mine ? mine : zend_hash_index_find(Z_ARRVAL(d->row), 0);
+		ZVAL_COPY(members, &d->row);
+	}
 	/* Keep the single row, not the list. */
 	{
 		zval only;
-		ZVAL_COPY(&only, row);
+		ZVAL_ARR(&only, zend_array_dup(Z_ARRVAL_P(row)));
 		zval_ptr_dtor(&d->row);
 		ZVAL_COPY_VALUE(&d->row, &only);
 	}
 	row = &d->row;
+	if (members && !mine) {
+		/* Someone else's membership columns: the actor has none. */
+		for (int i = EC_DU_ID; i <= EC_DU_NOTIFIED; i++) {
+			ZVAL_NULL(zend_hash_index_find(Z_ARRVAL_P(row), i));
+		}
+	}
 	d->id = Z_STR_P(EC_COL(row, EC_D_ID));
 	{
 		zend_string *type = ec_val_str(EC_COL(row, EC_D_TYPE));
@@ -75,9 +103,18 @@ zend_result ec_dialog_load(ec_db *db, const ec_actor *actor, zend_string *dialog
 	d->mention_count = ec_val_long(EC_COL(row, EC_DU_MENTIONS));
 	if (!d->member && (access == EC_WRITE || !actor->is_admin)) {
 		ec_dialog_free(d);
+		if (members) {
+			zval_ptr_dtor(members);
+			ZVAL_UNDEF(members);
+		}
 		return ec_forbidden("You are not a member of dialog %s", ZSTR_VAL(dialog_id));
 	}
 	return SUCCESS;
+}
+
+zend_result ec_dialog_load(ec_db *db, const ec_actor *actor, zend_string *dialog_id, ec_access access, ec_dialog *d)
+{
+	return ec_dialog_load_ex(db, actor, dialog_id, access, d, NULL);
 }
 
 void ec_dialog_free(ec_dialog *d)

@@ -40,6 +40,11 @@ typedef struct {
  * transaction: every counter write serializes on it) and requires membership; EC_READ requires
  * membership unless the actor is an admin. NotFound / Forbidden with the exception set. */
 zend_result ec_dialog_load(ec_db *db, const ec_actor *actor, zend_string *dialog_id, ec_access access, ec_dialog *d);
+/* The same, and `members` receives every live membership as rows of EC_DIALOG_COLUMNS plus the
+ * member's user id (column EC_DIALOG_COLUMN_COUNT), read under the same lock: for addressing
+ * the events of a post without another query. */
+zend_result ec_dialog_load_ex(ec_db *db, const ec_actor *actor, zend_string *dialog_id, ec_access access, ec_dialog *d,
+	zval *members);
 void ec_dialog_free(ec_dialog *d);
 
 /* The other member of a direct dialog, from its direct_key (new reference), or NULL. */

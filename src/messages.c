@@ -487,11 +487,104 @@ static zend_result ec_note_insert(ec_db *db, zend_string *id, zend_string *dialo
 	return status == SUCCESS ? ec_db_last_insert_id(db, number) : FAILURE;
 }
 
+/* Counters (SPEC §2): one more live message, and the author has read everything up to it. The
+ * dialog row is locked, so message_count + 1 is the count the author has read. One statement
+ * where the database can update two tables at once (MySQL multi-table UPDATE, a PostgreSQL
+ * data-modifying CTE), two on SQLite (in process, no round trip to save). */
+static zend_result ec_post_counters(ec_db *db, ec_dialog *d, zend_long number, zend_string *note_id, zend_string *now)
+{
+	zval params[9];
+
+	ZVAL_LONG(&params[0], number);
+	ZVAL_STR(&params[1], note_id);
+	ZVAL_STR(&params[2], now);
+	ZVAL_STR(&params[3], now);
+	ZVAL_STR(&params[4], d->id);
+	ZVAL_LONG(&params[5], d->message_count + 1);
+	ZVAL_LONG(&params[6], number);
+	ZVAL_LONG(&params[7], number);
+	ZVAL_LONG(&params[8], d->membership_id);
+	if (db->dialect == EC_MYSQL) {
+		/* Its one statement names the dialog after the membership values. */
+		ZVAL_LONG(&params[4], d->message_count + 1);
+		ZVAL_LONG(&params[5], number);
+		ZVAL_LONG(&params[6], number);
+		ZVAL_STR(&params[7], d->id);
+	}
+	switch (db->dialect) {
+		case EC_MYSQL:
+			return ec_db_exec(db, "UPDATE dialog d, dialog_user du SET d.message_count = d.message_count + 1, "
+				"d.last_message_number = ?, d.last_message_id = ?, d.last_message_at = ?, d.modified_at = ?, "
+				"du.read_count = ?, du.last_read_number = ?, du.notified_number = ?, du.mention_count = 0 "
+				"WHERE d.id = ? AND du.dialog_id = d.id AND du.id = ?", params, 9, NULL);
+		case EC_PGSQL:
+			return ec_db_exec(db, "WITH d AS (UPDATE dialog SET message_count = message_count + 1, last_message_number = ?, "
+				"last_message_id = ?, last_message_at = ?, modified_at = ? WHERE id = ? RETURNING id) "
+				"UPDATE dialog_user SET read_count = ?, last_read_number = ?, notified_number = ?, mention_count = 0 "
+				"WHERE id = ?", params, 9, NULL);
+		default:
+			if (ec_db_exec(db, "UPDATE dialog SET message_count = message_count + 1, last_message_number = ?, "
+					"last_message_id = ?, last_message_at = ?, modified_at = ? WHERE id = ?", params, 5, NULL) == FAILURE) {
+				return FAILURE;
+			}
+			return ec_db_exec(db, "UPDATE dialog_user SET read_count = ?, last_read_number = ?, notified_number = ?, "
+				"mention_count = 0 WHERE id = ?", params + 5, 4, NULL);
+	}
+}
+
+/* eblaChat.message to every member with their own counts after this post, computed from the
+ * memberships read under the lock (the author: all read), and the stream panel refresh. */
+static void ec_post_events(ec_events *ev, ec_dialog *d, zval *members, const ec_actor *author, zend_string *note_id,
+	zend_long number, zval *mention_ids)
+{
+	smart_str common = {0}, fields = {0};
+	zend_string *topic = zend_string_init("eblaChat.message", sizeof("eblaChat.message") - 1, 0);
+	HashTable mentioned;
+	zval *row, *id;
+
+	zend_hash_init(&mentioned, 8, NULL, NULL, 0);
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(mention_ids), id) {
+		zend_hash_add_empty_element(&mentioned, Z_STR_P(id));
+	} ZEND_HASH_FOREACH_END();
+	smart_str_appends(&common, "\"dialogId\":");
+	ec_json_str(&common, d->id);
+	smart_str_appends(&common, ",\"messageId\":");
+	ec_json_str(&common, note_id);
+	smart_str_appends(&common, ",\"number\":");
+	smart_str_append_long(&common, number);
+	smart_str_appends(&common, ",\"authorId\":");
+	ec_json_str(&common, author->id);
+	smart_str_0(&common);
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(members), row) {
+		zval *user = EC_COL(row, EC_DIALOG_COLUMN_COUNT);
+		bool is_author;
+		zend_long unread, mentions;
+		if (Z_TYPE_P(user) != IS_STRING) {
+			continue;
+		}
+		is_author = zend_string_equals(Z_STR_P(user), author->id);
+		unread = is_author ? 0 : d->message_count + 1 - ec_val_long(EC_COL(row, EC_DU_READ_COUNT));
+		mentions = is_author ? 0 : ec_val_long(EC_COL(row, EC_DU_MENTIONS)) + zend_hash_exists(&mentioned, Z_STR_P(user));
+		smart_str_append(&fields, common.s);
+		smart_str_appends(&fields, ",\"unread\":");
+		smart_str_append_long(&fields, unread > 0 ? unread : 0);
+		smart_str_appends(&fields, ",\"mentions\":");
+		smart_str_append_long(&fields, mentions);
+		ec_events_add(ev, topic, Z_STR_P(user), ZSTR_VAL(fields.s), ZSTR_LEN(fields.s));
+		ZSTR_LEN(fields.s) = 0;
+	} ZEND_HASH_FOREACH_END();
+	ec_events_stream_update(ev, d->id, author->id, NULL);
+	zend_hash_destroy(&mentioned);
+	smart_str_free(&common);
+	smart_str_free(&fields);
+	zend_string_release(topic);
+}
+
 static const char *const ec_post_options[] = {"voice", "acl", NULL};
 
 ZEND_FUNCTION(ebla_chat_post)
 {
-	zval *zpdo, mention_ids, params[6], answer_attachments;
+	zval *zpdo, mention_ids, answer_attachments, members;
 	zend_string *actor_id, *dialog_id, *text, *note_id = NULL, *now = NULL, *data = NULL;
 	HashTable *attachment_list = NULL, *opts = NULL, *acl = NULL;
 	zend_string **attachments = NULL;
@@ -516,6 +609,7 @@ ZEND_FUNCTION(ebla_chat_post)
 
 	ZVAL_UNDEF(&d.row);
 	ZVAL_UNDEF(&mention_ids);
+	ZVAL_UNDEF(&members);
 	array_init(&answer_attachments);
 	ec_events_init(&ev);
 	if (ec_options_check(opts, ec_post_options) == FAILURE
@@ -533,7 +627,8 @@ ZEND_FUNCTION(ebla_chat_post)
 		|| ec_tx_begin(&db) == FAILURE) {
 		goto fail;
 	}
-	if (ec_dialog_load(&db, actor, dialog_id, EC_WRITE, &d) == FAILURE) {
+	/* With Redis on, the members come with the locked read: the events need no query of their own. */
+	if (ec_dialog_load_ex(&db, actor, dialog_id, EC_WRITE, &d, ec_fanout_enabled() ? &members : NULL) == FAILURE) {
 		goto abort;
 	}
 	if (d.direct) {
@@ -558,44 +653,14 @@ ZEND_FUNCTION(ebla_chat_post)
 		goto abort;
 	}
 
-	/* Counters (SPEC §2): one more live message; the author has read everything up to it. The
-	 * dialog row is locked, so message_count + 1 below is the count the author has read. */
-	ZVAL_LONG(&params[0], number);
-	ZVAL_STR(&params[1], note_id);
-	ZVAL_STR(&params[2], now);
-	ZVAL_STR(&params[3], now);
-	ZVAL_STR(&params[4], d.id);
-	if (ec_db_exec(&db, "UPDATE dialog SET message_count = message_count + 1, last_message_number = ?, "
-			"last_message_id = ?, last_message_at = ?, modified_at = ? WHERE id = ?", params, 5, NULL) == FAILURE) {
-		goto abort;
-	}
-	ZVAL_LONG(&params[0], d.message_count + 1);
-	ZVAL_LONG(&params[1], number);
-	ZVAL_LONG(&params[2], number);
-	ZVAL_LONG(&params[3], d.membership_id);
-	if (ec_db_exec(&db, "UPDATE dialog_user SET read_count = ?, last_read_number = ?, notified_number = ?, "
-			"mention_count = 0 WHERE id = ?", params, 4, NULL) == FAILURE) {
+	if (ec_post_counters(&db, &d, number, note_id, now) == FAILURE) {
 		goto abort;
 	}
 	if (ec_mentions_adjust(&db, d.id, number, Z_ARRVAL(mention_ids), +1) == FAILURE) {
 		goto abort;
 	}
-	if (ec_fanout_enabled()) {
-		smart_str common = {0};
-		zend_result status;
-		smart_str_appends(&common, "\"dialogId\":");
-		ec_json_str(&common, d.id);
-		smart_str_appends(&common, ",\"messageId\":");
-		ec_json_str(&common, note_id);
-		smart_str_append_printf(&common, ",\"number\":" ZEND_LONG_FMT ",\"authorId\":", number);
-		ec_json_str(&common, actor->id);
-		smart_str_0(&common);
-		status = ec_events_to_members(&db, &ev, d.id, "eblaChat.message", ZSTR_VAL(common.s), ZSTR_LEN(common.s), true);
-		smart_str_free(&common);
-		if (status == FAILURE) {
-			goto abort;
-		}
-		ec_events_stream_update(&ev, d.id, actor->id, NULL);
+	if (Z_TYPE(members) == IS_ARRAY) {
+		ec_post_events(&ev, &d, &members, actor, note_id, number, &mention_ids);
 	}
 	if (ec_tx_commit(&db, &ev) == FAILURE) {
 		goto fail;
@@ -625,6 +690,7 @@ fail:
 	ZVAL_NULL(return_value);
 done:
 	zval_ptr_dtor(&answer_attachments);
+	zval_ptr_dtor(&members);
 	ec_dialog_free(&d);
 	ec_events_free(&ev);
 	ec_ids_free(attachments, n_attachments);

@@ -467,10 +467,12 @@ static void ec_acl_sql_reach(smart_str *sql, const ec_actor *a, ec_acl_params *p
 		case EC_READ_TEAM:
 			smart_str_appendc(sql, '(');
 			ec_acl_sql_types(sql, true, false, false);
-			smart_str_appends(sql, " AND EXISTS (SELECT 1 FROM `team_user` ta"
+			/* IN, not a correlated EXISTS: the databases turn it into a semi-join driven by the
+			 * actor's few teams instead of probing the teams of every user row. */
+			smart_str_appends(sql, " AND u.id IN (SELECT tb.user_id FROM `team_user` ta"
 				" JOIN `team_user` tb ON tb.team_id = ta.team_id AND tb.deleted = FALSE"
 				" JOIN `team` t ON t.id = ta.team_id AND t.deleted = FALSE"
-				" WHERE ta.user_id = ? AND ta.deleted = FALSE AND tb.user_id = u.id))");
+				" WHERE ta.user_id = ? AND ta.deleted = FALSE))");
 			ec_acl_param_actor(p, a);
 			break;
 		default:

@@ -363,40 +363,23 @@ static zend_result ec_dialog_answer_outsider(ec_db *db, const ec_actor *actor, z
 /* ---- events ---- */
 
 zend_result ec_events_to_members(ec_db *db, ec_events *ev, zend_string *dialog_id, const char *topic,
-	const char *common, size_t common_len, bool with_counts)
+	const char *fields, size_t fields_len)
 {
 	zval param, rows, *row;
 	zend_string *topic_str;
-	smart_str fields = {0};
 
 	ZVAL_STR(&param, dialog_id);
-	if (ec_db_query(db,
-			"SELECT du.user_id, d.message_count - du.read_count, du.mention_count FROM dialog_user du "
-			"JOIN dialog d ON d.id = du.dialog_id WHERE du.dialog_id = ? AND du.deleted = FALSE",
-			&param, 1, &rows) == FAILURE) {
+	if (ec_db_query(db, "SELECT user_id FROM dialog_user WHERE dialog_id = ? AND deleted = FALSE", &param, 1, &rows) == FAILURE) {
 		return FAILURE;
 	}
 	topic_str = zend_string_init(topic, strlen(topic), 0);
 	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
 		zend_string *user_id = ec_val_str(EC_COL(row, 0));
-		if (!user_id) {
-			continue;
+		if (user_id) {
+			ec_events_add(ev, topic_str, user_id, fields, fields_len);
+			zend_string_release(user_id);
 		}
-		if (with_counts) {
-			zend_long unread = ec_val_long(EC_COL(row, 1));
-			smart_str_appendl(&fields, common, common_len);
-			smart_str_appendl(&fields, ",\"unread\":", sizeof(",\"unread\":") - 1);
-			smart_str_append_long(&fields, unread > 0 ? unread : 0);
-			smart_str_appendl(&fields, ",\"mentions\":", sizeof(",\"mentions\":") - 1);
-			smart_str_append_long(&fields, ec_val_long(EC_COL(row, 2)));
-			ec_events_add(ev, topic_str, user_id, ZSTR_VAL(fields.s), ZSTR_LEN(fields.s));
-			ZSTR_LEN(fields.s) = 0;
-		} else {
-			ec_events_add(ev, topic_str, user_id, common, common_len);
-		}
-		zend_string_release(user_id);
 	} ZEND_HASH_FOREACH_END();
-	smart_str_free(&fields);
 	zend_string_release(topic_str);
 	zval_ptr_dtor(&rows);
 	return SUCCESS;

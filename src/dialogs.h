@@ -54,10 +54,10 @@ zend_string *ec_direct_other(zval *dialog_row, const zend_string *actor_id);
  * number of queries for any number of rows. */
 zend_result ec_dialogs_render(ec_db *db, const ec_actor *actor, zval *rows, zval *out);
 
-/* Adds one `topic` event per member of the dialog: fields = `common` (JSON members, no braces),
- * plus, when with_counts, the recipient's own "unread" and "mentions". One query. */
+/* Adds one `topic` event per member of the dialog with the same `fields` (JSON members, no
+ * braces). One query. (A post addresses its own events from its locked read, messages.c.) */
 zend_result ec_events_to_members(ec_db *db, ec_events *ev, zend_string *dialog_id, const char *topic,
-	const char *common, size_t common_len, bool with_counts);
+	const char *fields, size_t fields_len);
 /* The broadcast EspoCRM's stream panel listens to: streamUpdate.Dialog.<id>. */
 void ec_events_stream_update(ec_events *ev, zend_string *dialog_id, zend_string *created_by, zend_string *note_id);
 

@@ -809,7 +809,7 @@ static zend_result ec_events_update(ec_db *db, ec_events *ev, zend_string *dialo
 	ec_json_str(&common, note_id);
 	smart_str_append_printf(&common, ",\"action\":\"%s\"", action);
 	smart_str_0(&common);
-	status = ec_events_to_members(db, ev, dialog_id, "eblaChat.update", ZSTR_VAL(common.s), ZSTR_LEN(common.s), false);
+	status = ec_events_to_members(db, ev, dialog_id, "eblaChat.update", ZSTR_VAL(common.s), ZSTR_LEN(common.s));
 	smart_str_free(&common);
 	ec_events_stream_update(ev, dialog_id, author, note_id);
 	return status;

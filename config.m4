@@ -57,6 +57,7 @@ if test "$PHP_EBLA_CHAT" != "no"; then
     done
     PHP_EVAL_LIBLINE([$UUID_LIBS], [EBLA_CHAT_SHARED_LIBADD])
     EBLA_CHAT_UUID_SOURCE="pkg-config $($PKG_CONFIG --modversion uuid)"
+    AC_DEFINE_UNQUOTED([EBLA_CHAT_UUID_VERSION], ["$($PKG_CONFIG --modversion uuid)"], [libuuid version, for phpinfo()])
   fi
 
   EBLA_CHAT_CFLAGS="-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1 -I@ext_srcdir@/src"

@@ -82,7 +82,11 @@ static PHP_MINFO_FUNCTION(ebla_chat)
 	php_info_print_table_row(2, "ebla_chat support", "enabled");
 	php_info_print_table_row(2, "Version", PHP_EBLA_CHAT_VERSION);
 	php_info_print_table_row(2, "hiredis version", hiredis_version);
-	php_info_print_table_row(2, "libuuid", "uuid_generate_random (util-linux libuuid)");
+#ifdef EBLA_CHAT_UUID_VERSION
+	php_info_print_table_row(2, "libuuid version", EBLA_CHAT_UUID_VERSION);
+#else
+	php_info_print_table_row(2, "libuuid version", "unknown (built with --with-uuid=DIR)");
+#endif
 	php_info_print_table_row(2, "Databases", "mysql, pgsql, sqlite (through PDO)");
 	php_info_print_table_end();
 	ec_fanout_minfo();

@@ -21,11 +21,7 @@ namespace EblaBench;
 
 use PDO;
 
-require __DIR__ . '/php/Common.php';
-require __DIR__ . '/php/EspoWay.php';
-require __DIR__ . '/php/SameAlgorithm.php';
-require __DIR__ . '/php/CExt.php';
-require __DIR__ . '/php/Dataset.php';
+require __DIR__ . '/php/bootstrap.php';
 
 error_reporting(E_ALL);
 ini_set('memory_limit', '2G');

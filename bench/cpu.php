@@ -12,11 +12,7 @@ declare(strict_types=1);
 
 namespace EblaBench;
 
-require __DIR__ . '/php/Common.php';
-require __DIR__ . '/php/EspoWay.php';
-require __DIR__ . '/php/SameAlgorithm.php';
-require __DIR__ . '/php/CExt.php';
-require __DIR__ . '/php/Dataset.php';
+require __DIR__ . '/php/bootstrap.php';
 
 ini_set('ebla_chat.redis_url', Env::redisUrl());
 ini_set('ebla_chat.redis_prefix', Env::PREFIX);

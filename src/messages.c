@@ -793,6 +793,21 @@ static zend_result ec_message_find(ec_db *db, zend_string *note_id, zval *row_ou
 	return SUCCESS;
 }
 
+/* The message the actor wants to change (`verb`): the author may, and admins too when
+ * admins_may. *author receives the author's id (new reference, may be NULL). */
+static zend_result ec_message_for_change(ec_db *db, const ec_actor *actor, zend_string *note_id, const char *verb,
+	bool admins_may, zval *note, zend_string **author)
+{
+	if (ec_message_find(db, note_id, note) == FAILURE) {
+		return FAILURE;
+	}
+	*author = ec_val_str(EC_COL(note, 1));
+	if ((*author && zend_string_equals(*author, actor->id)) || (admins_may && actor->is_admin)) {
+		return SUCCESS;
+	}
+	return ec_forbidden("Only the author%s may %s message %s", admins_may ? " or an admin" : "", verb, ZSTR_VAL(note_id));
+}
+
 /* eblaChat.update to every member, and the stream panel refresh. */
 static zend_result ec_events_update(ec_db *db, ec_events *ev, zend_string *dialog_id, zend_string *note_id,
 	zend_string *author, const char *action)
@@ -838,15 +853,10 @@ ZEND_FUNCTION(ebla_chat_message_edit)
 	ZVAL_UNDEF(&ids);
 	ec_events_init(&ev);
 	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
-		|| ec_message_find(&db, note_id, &note) == FAILURE) {
+		|| ec_message_for_change(&db, actor, note_id, "edit", false, &note, &author) == FAILURE) {
 		goto fail;
 	}
 	dialog_id = Z_STR_P(EC_COL(&note, 0));
-	author = ec_val_str(EC_COL(&note, 1));
-	if (!author || !zend_string_equals(author, actor->id)) {
-		ec_forbidden("Only the author may edit message %s", ZSTR_VAL(note_id));
-		goto fail;
-	}
 	{
 		zval probe;
 		array_init(&probe);
@@ -946,16 +956,11 @@ ZEND_FUNCTION(ebla_chat_message_delete)
 	ZVAL_UNDEF(&probe);
 	ec_events_init(&ev);
 	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
-		|| ec_message_find(&db, note_id, &note) == FAILURE) {
+		|| ec_message_for_change(&db, actor, note_id, "delete", true, &note, &author) == FAILURE) {
 		goto fail;
 	}
 	dialog_id = Z_STR_P(EC_COL(&note, 0));
-	author = ec_val_str(EC_COL(&note, 1));
 	number = ec_val_long(EC_COL(&note, 2));
-	if (!actor->is_admin && (!author || !zend_string_equals(author, actor->id))) {
-		ec_forbidden("Only the author or an admin may delete message %s", ZSTR_VAL(note_id));
-		goto fail;
-	}
 	if (ec_tx_begin(&db) == FAILURE) {
 		goto fail;
 	}

@@ -21,11 +21,11 @@ ZEND_BEGIN_MODULE_GLOBALS(ebla_chat)
 	zend_long max_attachments;
 	bool      portal_enabled;
 	char     *baseline_role_id;
-	/* Per request: prepared statements per PDO handle (db.c), permission cache (acl.c). */
+	/* Per request: prepared statements of the PDO in use (db.c), permission cache (acl.c). */
 	HashTable *statements;
 	zend_object *statements_owner;
 	HashTable *acl_cache;
-	/* Events held until the caller's own transaction commits, per PDO handle (fanout.c). */
+	/* Events held until the caller's own transaction commits: a weak map per PDO (fanout_tx.c). */
 	HashTable *deferred_events;
 ZEND_END_MODULE_GLOBALS(ebla_chat)
 

@@ -4,8 +4,6 @@ namespace Espo\Modules\EblaChat\Api;
 
 use Espo\Core\Api\Request;
 use Espo\Core\Exceptions\BadRequest;
-use Espo\Core\Exceptions\Forbidden;
-use Espo\Core\Exceptions\NotFound;
 use Espo\Modules\EblaChat\Classes\Input;
 
 /**
@@ -25,25 +23,7 @@ class Button extends Base
         $entityType = Input::optionalString($body, 'entityType') ?? throw new BadRequest("No 'entityType'.");
         $id = Input::optionalString($body, 'id') ?? throw new BadRequest("No 'id'.");
 
-        if (!in_array($entityType, $this->engine->parentTypeList(), true)) {
-            throw new BadRequest("A dialog cannot be linked to a '$entityType' (see the Dialog parent field).");
-        }
-
-        $entityManager = $this->engine->entityManager();
-
-        if (!$entityManager->hasRepository($entityType)) {
-            throw new BadRequest("No entity type '$entityType'.");
-        }
-
-        $record = $entityManager->getEntityById($entityType, $id);
-
-        if (!$record) {
-            throw new NotFound("No $entityType '$id'.");
-        }
-
-        if (!$this->engine->acl()->checkEntityRead($record)) {
-            throw new Forbidden("No read access to the $entityType.");
-        }
+        $record = $this->engine->checkParent($entityType, $id);
 
         $assignedUserId = $record->hasAttribute('assignedUserId') ? $record->get('assignedUserId') : null;
 

@@ -3,9 +3,6 @@
 namespace Espo\Modules\EblaChat\Api;
 
 use Espo\Core\Api\Request;
-use Espo\Core\Exceptions\BadRequest;
-use Espo\Core\Exceptions\Forbidden;
-use Espo\Core\Exceptions\NotFound;
 use Espo\Modules\EblaChat\Classes\Input;
 
 /**
@@ -35,40 +32,11 @@ class OpenDialog extends Base
         $parentId = Input::optionalString($body, 'parentId');
 
         if ($parentType !== null || $parentId !== null) {
-            $this->checkParent($parentType, $parentId);
+            $this->engine->checkParent($parentType, $parentId);
             $options['parentType'] = $parentType;
             $options['parentId'] = $parentId;
         }
 
         return ebla_chat_dialog_open($this->engine->pdo(), $this->engine->actorId(), $memberIds, $options);
-    }
-
-    /**
-     * The parent must be of a type the administrator allows (the parent field's entity list) and
-     * readable by the actor.
-     *
-     * @throws BadRequest
-     * @throws Forbidden
-     * @throws NotFound
-     */
-    private function checkParent(?string $parentType, ?string $parentId): void
-    {
-        if ($parentType === null || $parentId === null) {
-            throw new BadRequest("'parentType' and 'parentId' go together.");
-        }
-
-        if (!in_array($parentType, $this->engine->parentTypeList(), true)) {
-            throw new BadRequest("A dialog cannot be linked to a '$parentType' (see the Dialog parent field).");
-        }
-
-        $parent = $this->engine->entityManager()->getEntityById($parentType, $parentId);
-
-        if (!$parent) {
-            throw new NotFound("No $parentType '$parentId'.");
-        }
-
-        if (!$this->engine->acl()->checkEntityRead($parent)) {
-            throw new Forbidden("No read access to the $parentType.");
-        }
     }
 }

@@ -14,6 +14,7 @@ use Espo\Core\Exceptions\NotFound;
 use Espo\Core\Utils\Config;
 use Espo\Core\Utils\Metadata;
 use Espo\Entities\User;
+use Espo\ORM\Entity;
 use Espo\ORM\EntityManager;
 use PDO;
 
@@ -162,5 +163,36 @@ class Engine
     public function parentTypeList(): array
     {
         return (array) ($this->metadata->get(['entityDefs', self::SCOPE, 'fields', 'parent', 'entityList']) ?? []);
+    }
+
+    /**
+     * A dialog's parent (or a chat button's record): of a type the administrator allows (the
+     * parent field's entity list), existing, and readable by the actor.
+     *
+     * @throws BadRequest
+     * @throws Forbidden
+     * @throws NotFound
+     */
+    public function checkParent(?string $parentType, ?string $parentId): Entity
+    {
+        if ($parentType === null || $parentId === null) {
+            throw new BadRequest("'parentType' and 'parentId' go together.");
+        }
+
+        if (!in_array($parentType, $this->parentTypeList(), true) || !$this->entityManager->hasRepository($parentType)) {
+            throw new BadRequest("A dialog cannot be linked to a '$parentType' (see the Dialog parent field).");
+        }
+
+        $parent = $this->entityManager->getEntityById($parentType, $parentId);
+
+        if (!$parent) {
+            throw new NotFound("No $parentType '$parentId'.");
+        }
+
+        if (!$this->acl()->checkEntityRead($parent)) {
+            throw new Forbidden("No read access to the $parentType.");
+        }
+
+        return $parent;
     }
 }

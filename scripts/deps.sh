@@ -15,7 +15,7 @@ PACKAGES=(
   mariadb-server mariadb-client
   postgresql postgresql-client
   valgrind
-  composer                  # `composer validate` of composer.json (PIE metadata)
+  composer php-json-schema  # composer.json (PIE): `composer validate`, php-ext schema check
   debootstrap               # the Debian 13 chroot of scripts/trixie.sh
   php8.2-gd                 # bench/report.php draws bench/results.png
 )

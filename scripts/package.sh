@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Packaging check, as a PECL user would meet the extension:
-#   1. package.xml lists exactly the shipped files (scripts/gen-package-xml.php --check)
+#   1. package.xml lists exactly the shipped files (scripts/gen-package-xml.php --check), and
+#      composer.json (PIE) is valid and agrees with config.m4 and package.xml (scripts/check-composer.php)
 #   2. `pecl package` in a clean export of the git-tracked files -> ebla_chat-X.Y.Z.tgz
 #   3. `pecl install` of that tgz, non-interactively (configure options take their defaults)
 #   4. php starts with extension=ebla_chat without any warning, and --ri ebla_chat works
@@ -18,6 +19,8 @@ command -v git >/dev/null || die "git not found"
 
 echo "package: checking package.xml"
 php scripts/gen-package-xml.php --check
+echo "package: checking composer.json (PIE)"
+php scripts/check-composer.php
 
 work=$(mktemp -d -t ebla_chat-package.XXXXXX)
 installed=0

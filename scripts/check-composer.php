@@ -1,5 +1,10 @@
 <?php
 /*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
+/*
  * Checks composer.json, the package description PIE (PHP Installer for Extensions) installs from:
  *
  *   php scripts/check-composer.php

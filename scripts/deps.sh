@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# ebla_chat: chat engine for EspoCRM
+# Copyright (c) 2026 Ebla Chat team
+# SPDX-License-Identifier: MIT (see the LICENSE file)
 # Installs the Debian 12 packages needed to build, test, package and benchmark ebla_chat
 # (the Debian 13 packages of the second CI run are installed by scripts/trixie.sh in its chroot).
 # Idempotent: apt is not touched at all when every package is already installed,

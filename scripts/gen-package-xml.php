@@ -1,5 +1,10 @@
 <?php
 /*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
+/*
  * Keeps package.xml (PEAR package 2.0) in step with the repository.
  *
  *   php scripts/gen-package-xml.php           rewrite package.xml

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# ebla_chat: chat engine for EspoCRM
+# Copyright (c) 2026 Ebla Chat team
+# SPDX-License-Identifier: MIT (see the LICENSE file)
 # Packaging check, as a PECL user would meet the extension:
 #   1. package.xml lists exactly the shipped files (scripts/gen-package-xml.php --check), and
 #      composer.json (PIE) is valid and agrees with config.m4 and package.xml (scripts/check-composer.php)

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# ebla_chat: chat engine for EspoCRM
+# Copyright (c) 2026 Ebla Chat team
+# SPDX-License-Identifier: MIT (see the LICENSE file)
 # The test command: installs dependencies, builds ebla_chat with developer flags (-Werror),
 # starts the private services, and runs the phpt suite with PHP's run-tests.php.
 #

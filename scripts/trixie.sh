@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# ebla_chat: chat engine for EspoCRM
+# Copyright (c) 2026 Ebla Chat team
+# SPDX-License-Identifier: MIT (see the LICENSE file)
 # The second run of the phpt suite: built and run in a Debian 13 (trixie) chroot, with trixie's
 # PHP 8.4 and hiredis 1.2, against the same services as the first run (scripts/services.sh; they
 # listen on 127.0.0.1, which a chroot shares). Fails on any failing, skipping or warning test,

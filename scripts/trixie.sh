@@ -68,8 +68,11 @@ mounted=()
 mount_all() {  # mount_all DIR: /proc and /dev inside DIR
   local dir=$1
   mkdir -p "$dir/proc" "$dir/dev"
-  mountpoint -q "$dir/proc" || { mount -t proc proc "$dir/proc"; mounted+=("$dir/proc"); }
-  mountpoint -q "$dir/dev" || { mount --bind /dev "$dir/dev"; mounted+=("$dir/dev"); }
+  # A mount left by a killed run is taken over (the lock says nobody else uses it) and unmounted.
+  mountpoint -q "$dir/proc" || mount -t proc proc "$dir/proc"
+  mounted+=("$dir/proc")
+  mountpoint -q "$dir/dev" || mount --bind /dev "$dir/dev"
+  mounted+=("$dir/dev")
 }
 umount_all() {
   local i m
@@ -79,7 +82,16 @@ umount_all() {
   done
   mounted=()
 }
+# remove_tree DIR: never into a mount (a leftover bind mount of /dev would take the host's devices).
+remove_tree() {
+  local m
+  for m in proc dev; do
+    if mountpoint -q "$1/$m"; then umount "$1/$m" 2>/dev/null || umount -l "$1/$m"; fi
+  done
+  rm -rf --one-file-system "$1"
+}
 trap umount_all EXIT
+trap 'exit 130' INT TERM HUP   # so that the EXIT trap unmounts
 
 in_chroot() {  # in_chroot DIR COMMAND...: a clean environment, no host variables leak in
   local dir=$1
@@ -112,9 +124,7 @@ t0=$(date +%s)
 created=none
 if [ ! -f "$stamp" ]; then
   tmp="$CHROOT.new"
-  umount -l "$tmp/proc" 2>/dev/null || true   # leftovers of an interrupted creation
-  umount -l "$tmp/dev" 2>/dev/null || true
-  rm -rf "$tmp"
+  remove_tree "$tmp"   # leftovers of an interrupted creation
   m=$(mirror)
   log "creating the $SUITE chroot in $CHROOT from $m (debootstrap --variant=minbase)"
   debootstrap --variant=minbase "$SUITE" "$tmp" "$m" >"$CHROOT.debootstrap.log" 2>&1 \
@@ -123,7 +133,7 @@ if [ ! -f "$stamp" ]; then
   apt_install "$tmp" >"$CHROOT.apt.log" 2>&1 || { tail -n 40 "$CHROOT.apt.log" >&2; die "apt-get in the chroot failed (log: $CHROOT.apt.log)"; }
   umount_all
   printf '%s\n' "${PACKAGES[@]}" >"$tmp/.ebla_chat-packages"
-  rm -rf "$CHROOT"
+  remove_tree "$CHROOT"
   mv "$tmp" "$CHROOT"
   created=new
 elif ! printf '%s\n' "${PACKAGES[@]}" | cmp -s - "$stamp" \
@@ -161,7 +171,7 @@ test_env=()
 for v in $(compgen -v EBLA_CHAT_TEST_); do test_env+=("$v=${!v}"); done
 
 # ---------------------------------------------------------------- copy, build, run
-rm -rf "${CHROOT:?}$BUILD_DIR"
+rm -rf --one-file-system "${CHROOT:?}$BUILD_DIR"
 mkdir -p "$CHROOT$BUILD_DIR"
 git ls-files -z --cached --others --exclude-standard \
   | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -C "$CHROOT$BUILD_DIR" -xf -

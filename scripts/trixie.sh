@@ -97,7 +97,7 @@ in_chroot() {  # in_chroot DIR COMMAND...: a clean environment, no host variable
   local dir=$1
   shift
   chroot "$dir" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
+    HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@" 9>&-
 }
 
 apt_install() {  # apt_install DIR: the packages above, without starting any daemon
@@ -155,7 +155,7 @@ if [ "$create_only" -eq 1 ]; then exit 0; fi
 # ---------------------------------------------------------------- services
 started_services=0
 if ! bash scripts/services.sh status >/dev/null 2>&1; then
-  bash scripts/services.sh start
+  bash scripts/services.sh start 9>&-   # the daemons must not inherit (and hold) our lock
   started_services=1
 fi
 cleanup() {

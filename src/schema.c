@@ -662,6 +662,25 @@ static zend_result ec_restore_index(ec_db *db, const ec_table *t, const ec_index
 	return status;
 }
 
+zend_result ec_schema_require_direct_key_unique(ec_db *db)
+{
+	HashTable indexes;
+	bool present;
+
+	zend_hash_init(&indexes, 8, NULL, ZVAL_PTR_DTOR, 0);
+	if (ec_indexes_of(db, "dialog", &indexes) == FAILURE) {
+		zend_hash_destroy(&indexes);
+		return FAILURE;
+	}
+	present = ec_index_present(&indexes, &dialog_idx[0]);
+	zend_hash_destroy(&indexes);
+	if (!present) {
+		return ec_throw(ec_schema_ce, "Table dialog has no unique index on direct_key (EspoCRM's rebuild may drop it), "
+			"so a direct dialog could be created twice: run ebla_chat_schema() to restore it");
+	}
+	return SUCCESS;
+}
+
 /* Adds the columns of t missing from an existing table (an EspoCRM module may have made
  * `dialog` from entityDefs without the counters), restores the definition of those that
  * changed and every missing index. SQLite cannot alter a column: there only missing columns

@@ -40,7 +40,7 @@ ec_run(function (PDO $pdo) {
     }
     sort($lines);
     echo implode("\n", $lines), "\n";
-});
+}, EBLA_CHAT_SCHEMA_CORE, 'all', false);
 ?>
 --EXPECT--
 after the scenario: consistent

@@ -769,6 +769,10 @@ ZEND_FUNCTION(ebla_chat_schema)
 		}
 	}
 	zend_hash_destroy(&tables);
+	if (zend_hash_num_elements(Z_ARRVAL_P(return_value)) > 0) {
+		/* Statements prepared before may now return other types. */
+		ec_db_forget_statements(&db);
+	}
 	if (status == FAILURE) {
 		RETURN_THROWS();
 	}

@@ -80,6 +80,13 @@ foreach (ec_backends() as $backend) {
     ebla_chat_post($pdo, $ben, $d, 'direct');
 
     rebuild($pdo, $backend);
+    // The next request, on a new connection (PostgreSQL would refuse statements this connection
+    // prepared before the types changed).
+    [$user, $pass] = ec_credentials($backend);
+    $pdo = new PDO($dsn, $user, $pass, [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]);
+    if ($backend === 'sqlite') {
+        $pdo->exec('PRAGMA busy_timeout = 10000');
+    }
     // A membership EspoCRM itself adds meanwhile (its relationship panel): the counters stay unset.
     ec_insert($pdo, 'dialog_user', ['dialog_id' => $g, 'user_id' => $dan, 'deleted' => 0]);
     echo "$backend after rebuild:\n";
@@ -90,6 +97,14 @@ foreach (ec_backends() as $backend) {
     echo "  open ann+ben (exists): ";
     ec_throws(fn() => ebla_chat_dialog_open($pdo, $ann, [$ben]));
     echo "  direct dialogs of ann+cat: ", pair_dialogs($pdo, $ann, $cat), ", of ann+ben: ", pair_dialogs($pdo, $ann, $ben), "\n";
+    // Inside the caller's transaction: only the call's own work is undone, the caller's stays.
+    $pdo->beginTransaction();
+    ebla_chat_post($pdo, $ann, $g, 'in a transaction');
+    echo "  in the caller's transaction: ";
+    ec_throws(fn() => ebla_chat_dialog_open($pdo, $ann, [$cat]));
+    $pdo->commit();
+    echo "  after commit: messages in the group ", ec_scalar($pdo, 'SELECT message_count FROM dialog WHERE id = ?', [$g]),
+        ", direct dialogs of ann+cat ", pair_dialogs($pdo, $ann, $cat), "\n";
     echo "  3 processes at once: ", implode(', ', array_map(fn($o) => strtok($o, ' '), race_open($backend, $dsn, $cat, $dan))),
         "; dialogs: ", pair_dialogs($pdo, $cat, $dan), "\n";
 
@@ -124,6 +139,8 @@ sqlite after rebuild:
   open ann+cat #3: EblaChat\SchemaException: Table dialog has no unique index on direct_key (EspoCRM's rebuild may drop it), so a direct dialog could be created twice: run ebla_chat_schema() to restore it
   open ann+ben (exists): EblaChat\SchemaException: Table dialog has no unique index on direct_key (EspoCRM's rebuild may drop it), so a direct dialog could be created twice: run ebla_chat_schema() to restore it
   direct dialogs of ann+cat: 0, of ann+ben: 1
+  in the caller's transaction: EblaChat\SchemaException: Table dialog has no unique index on direct_key (EspoCRM's rebuild may drop it), so a direct dialog could be created twice: run ebla_chat_schema() to restore it
+  after commit: messages in the group 3, direct dialogs of ann+cat 0
   3 processes at once: EblaChat\SchemaException, EblaChat\SchemaException, EblaChat\SchemaException; dialogs: 0
 sqlite restored with 5 statements:
   UPDATE "dialog" SET "direct_key" = NULL WHERE "direct_key" IS NOT NULL AND "id" NOT IN (SELECT "keep" FROM (SELECT MIN("id") AS "keep" FROM "dialog" WHERE "direct_key" IS NOT NULL GROUP BY "direct_key") AS "k")
@@ -144,6 +161,8 @@ mysql after rebuild:
   open ann+cat #3: EblaChat\SchemaException: Table dialog has no unique index on direct_key (EspoCRM's rebuild may drop it), so a direct dialog could be created twice: run ebla_chat_schema() to restore it
   open ann+ben (exists): EblaChat\SchemaException: Table dialog has no unique index on direct_key (EspoCRM's rebuild may drop it), so a direct dialog could be created twice: run ebla_chat_schema() to restore it
   direct dialogs of ann+cat: 0, of ann+ben: 1
+  in the caller's transaction: EblaChat\SchemaException: Table dialog has no unique index on direct_key (EspoCRM's rebuild may drop it), so a direct dialog could be created twice: run ebla_chat_schema() to restore it
+  after commit: messages in the group 3, direct dialogs of ann+cat 0
   3 processes at once: EblaChat\SchemaException, EblaChat\SchemaException, EblaChat\SchemaException; dialogs: 0
 mysql restored with 19 statements:
   UPDATE "dialog" SET "last_message_number" = 0 WHERE "last_message_number" IS NULL
@@ -178,6 +197,8 @@ pgsql after rebuild:
   open ann+cat #3: EblaChat\SchemaException: Table dialog has no unique index on direct_key (EspoCRM's rebuild may drop it), so a direct dialog could be created twice: run ebla_chat_schema() to restore it
   open ann+ben (exists): EblaChat\SchemaException: Table dialog has no unique index on direct_key (EspoCRM's rebuild may drop it), so a direct dialog could be created twice: run ebla_chat_schema() to restore it
   direct dialogs of ann+cat: 0, of ann+ben: 1
+  in the caller's transaction: EblaChat\SchemaException: Table dialog has no unique index on direct_key (EspoCRM's rebuild may drop it), so a direct dialog could be created twice: run ebla_chat_schema() to restore it
+  after commit: messages in the group 3, direct dialogs of ann+cat 0
   3 processes at once: EblaChat\SchemaException, EblaChat\SchemaException, EblaChat\SchemaException; dialogs: 0
 pgsql restored with 19 statements:
   UPDATE "dialog" SET "last_message_number" = 0 WHERE "last_message_number" IS NULL

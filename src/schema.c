@@ -575,7 +575,8 @@ static zend_result ec_restore_column(ec_db *db, const ec_table *t, const ec_col 
 		smart_str_appends(&sql, "SET DEFAULT ");
 		ec_col_default_sql(&sql, db, col);
 	} else {
-		smart_str_appends(&sql, "DROP DEFAULT");
+		/* As EspoCRM makes a nullable column: DEFAULT NULL. */
+		smart_str_appends(&sql, "SET DEFAULT NULL");
 	}
 	smart_str_append_printf(&sql, ", ALTER COLUMN \"%s\" %s", col->name, ec_col_not_null(col) ? "SET NOT NULL" : "DROP NOT NULL");
 	return ec_run_ddl(db, &sql, ran);
@@ -710,9 +711,12 @@ static zend_result ec_restore_table(ec_db *db, const ec_table *t, zval *ran)
 		if (db->dialect == EC_SQLITE) {
 			continue;
 		}
+		/* Defaults matter where rows EspoCRM inserts itself rely on them: counters and flags. A
+		 * varchar's default (dialog.type) is EspoCRM's metadata to decide. */
 		def = ec_col_default(col);
 		if (!ec_col_type_ok(db, col, info) || info->nullable == ec_col_not_null(col)
-			|| (def ? !info->def || strcmp(ZSTR_VAL(info->def), def) != 0 : info->def != NULL)) {
+			|| (col->type != C_VARCHAR && col->type != C_VARCHAR_NN
+				&& (def ? !info->def || strcmp(ZSTR_VAL(info->def), def) != 0 : info->def != NULL))) {
 			status = ec_restore_column(db, t, col, info, ran);
 		}
 	}

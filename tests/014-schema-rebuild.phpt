@@ -8,7 +8,8 @@ require __DIR__ . '/ebla_chat.inc';
 require __DIR__ . '/schema.inc';
 require __DIR__ . '/consistency.inc';
 
-/** What a rebuild from entityDefs that declare neither the indexes nor the counters' types does. */
+/** What a rebuild from entityDefs that declare neither the indexes nor the counters' types nor
+ * the key's length does. */
 function rebuild(PDO $pdo, string $backend, bool $onlyDirectKey = false): void
 {
     $counters = ['dialog' => ['last_message_number', 'message_count'],
@@ -23,6 +24,7 @@ function rebuild(PDO $pdo, string $backend, bool $onlyDirectKey = false): void
             $pdo->exec("ALTER TABLE $table " . implode(', ', array_map(fn($c) => "MODIFY $c INT NULL", $columns)));
         }
         $pdo->exec('ALTER TABLE dialog_user MODIFY is_muted TINYINT(1) NULL DEFAULT NULL');
+        $pdo->exec('ALTER TABLE dialog MODIFY direct_key VARCHAR(100) NULL DEFAULT NULL');
         return;
     }
     $pdo->exec('DROP INDEX uniq_dialog_direct_key');
@@ -37,6 +39,7 @@ function rebuild(PDO $pdo, string $backend, bool $onlyDirectKey = false): void
             $pdo->exec("ALTER TABLE $table " . implode(', ', array_map(fn($c) => "ALTER $c TYPE INT, ALTER $c DROP NOT NULL, ALTER $c DROP DEFAULT", $columns)));
         }
         $pdo->exec('ALTER TABLE dialog_user ALTER is_muted DROP NOT NULL, ALTER is_muted DROP DEFAULT');
+        $pdo->exec('ALTER TABLE dialog ALTER direct_key TYPE VARCHAR(100)');
     }
     // SQLite: EspoCRM never runs on it, and SQLite cannot change a column; only the indexes go.
 }
@@ -164,7 +167,8 @@ mysql after rebuild:
   in the caller's transaction: EblaChat\SchemaException: Table dialog has no unique index on direct_key (EspoCRM's rebuild may drop it), so a direct dialog could be created twice: run ebla_chat_schema() to restore it
   after commit: messages in the group 3, direct dialogs of ann+cat 0
   3 processes at once: EblaChat\SchemaException, EblaChat\SchemaException, EblaChat\SchemaException; dialogs: 0
-mysql restored with 19 statements:
+mysql restored with 20 statements:
+  ALTER TABLE "dialog" MODIFY COLUMN "direct_key" VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci NULL DEFAULT NULL
   UPDATE "dialog" SET "last_message_number" = 0 WHERE "last_message_number" IS NULL
   ALTER TABLE "dialog" MODIFY COLUMN "last_message_number" BIGINT NOT NULL DEFAULT 0
   UPDATE "dialog" SET "message_count" = 0 WHERE "message_count" IS NULL
@@ -200,7 +204,8 @@ pgsql after rebuild:
   in the caller's transaction: EblaChat\SchemaException: Table dialog has no unique index on direct_key (EspoCRM's rebuild may drop it), so a direct dialog could be created twice: run ebla_chat_schema() to restore it
   after commit: messages in the group 3, direct dialogs of ann+cat 0
   3 processes at once: EblaChat\SchemaException, EblaChat\SchemaException, EblaChat\SchemaException; dialogs: 0
-pgsql restored with 19 statements:
+pgsql restored with 20 statements:
+  ALTER TABLE "dialog" ALTER COLUMN "direct_key" TYPE VARCHAR(255) USING "direct_key"::VARCHAR(255), ALTER COLUMN "direct_key" SET DEFAULT NULL, ALTER COLUMN "direct_key" DROP NOT NULL
   UPDATE "dialog" SET "last_message_number" = 0 WHERE "last_message_number" IS NULL
   ALTER TABLE "dialog" ALTER COLUMN "last_message_number" TYPE BIGINT USING "last_message_number"::BIGINT, ALTER COLUMN "last_message_number" SET DEFAULT 0, ALTER COLUMN "last_message_number" SET NOT NULL
   UPDATE "dialog" SET "message_count" = 0 WHERE "message_count" IS NULL

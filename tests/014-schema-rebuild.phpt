@@ -120,6 +120,12 @@ foreach (ec_backends() as $backend) {
     $ids = array_map(fn() => ebla_chat_dialog_open($pdo, $ann, [$cat])['id'], [1, 2, 3]);
     echo "$backend open ann+cat 3 times: ", count(array_unique($ids)), " id, dialogs: ", pair_dialogs($pdo, $ann, $cat),
         "; ann+ben is the old one: ", var_export(ebla_chat_dialog_open($pdo, $ben, [$ann])['id'] === $d, true), "\n";
+    if ($backend === 'mysql') {
+        // With FOUND_ROWS MySQL reports the duplicate as 1 row: the index check runs, and passes.
+        $found = new PDO($dsn, $user, $pass, [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION, PDO::MYSQL_ATTR_FOUND_ROWS => true]);
+        echo "mysql with MYSQL_ATTR_FOUND_ROWS: the same dialog: ", var_export(ebla_chat_dialog_open($found, $cat, [$ann])['id'] === $ids[0], true), "\n";
+        $found = null;
+    }
     $out = race_open($backend, $dsn, $cat, $dan);
     echo "$backend 3 processes at once: ", count(array_unique($out)), " answer (", substr($out[0], 0, 6), "), dialogs: ", pair_dialogs($pdo, $cat, $dan), "\n";
 
@@ -192,6 +198,7 @@ mysql again: 0 statements
 mysql chat tables: 2 tables, 25 columns, 9 indexes: identical
 mysql dan's unset counters: read_count=0 mention_count=0
 mysql open ann+cat 3 times: 1 id, dialogs: 1; ann+ben is the old one: true
+mysql with MYSQL_ATTR_FOUND_ROWS: the same dialog: true
 mysql 3 processes at once: 1 answer (opened), dialogs: 1
 mysql duplicate key restored with: 2 statements; key kept by the oldest: true
 mysql consistency: consistent

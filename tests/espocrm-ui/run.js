@@ -137,6 +137,7 @@ async function setUp() {
         name: 'Chat UI ' + STAMP,
         data: {
             Dialog: {create: 'yes', read: 'own'},
+            User: {read: 'team'},
             Case: {create: 'yes', read: 'team', edit: 'team', delete: 'no', stream: 'team'},
             Account: {create: 'no', read: 'team', edit: 'no', delete: 'no', stream: 'no'},
             Contact: {create: 'no', read: 'team', edit: 'no', delete: 'no', stream: 'no'},

@@ -529,7 +529,7 @@ if ($wsUrl === 'none' || !$wsUrl) {
             $restartedAt = microtime(true);
             $t->ok('Redis started again', $status === 0, implode("\n", $out));
             $t->ok('writes succeed while Redis is down', $failedPosts === 0 && $posted > 0, "$posted posted, $failedPosts failed");
-            $ev = $wsBob->waitFor(fn ($e) => $e['topic'] === 'eblaChat.resync', 40);
+            $ev = $wsBob->waitFor(fn ($e) => $e['topic'] === 'eblaChat.resync' && ($e['data']['reason'] ?? '') === 'redis', 40);
             $resyncAfter = $ev ? microtime(true) - $restartedAt : null;
             $t->ok('eblaChat.resync reaches the client after Redis comes back', $ev !== null && ($ev['data']['reason'] ?? '') === 'redis', json_encode($ev));
             $during = count(array_filter($wsBob->events, fn ($e) => $e['topic'] === 'eblaChat.message'));

@@ -83,6 +83,7 @@ function chatSchemaLive(PDO $pdo, string $table): ?array
         $default = $default === null || strtoupper($default) === 'NULL' || str_starts_with((string) $default, 'nextval(') ? null :
             preg_replace(['/::[a-z ]+$/', "/^'(.*)'$/"], ['', '$1'], (string) $default);
         $default = match ($default) {
+            'NULL', 'null' => null,
             'false' => '0',
             'true' => '1',
             default => $default,

@@ -19,20 +19,22 @@ use Throwable;
  * SUBSCRIBEs to the channel the extension publishes to (ebla_chat_fanout_channel(), single
  * layout) and hands every payload to EspoCRM's Pusher unchanged.
  *
- * Failures: a lost or refused connection is logged with its reason and retried with a growing
- * pause (1 s doubling up to 30 s); a silent network loss is caught by a PING every 15 s. Events
- * published while the subscriber was not subscribed are lost (pub/sub keeps nothing), so after
- * every reconnect, and after the daemon starts, a broadcast `eblaChat.resync` (and
- * `newNotification`, which EspoCRM's bell answers by refetching its count) tells the clients to
- * refetch what they show. A second resync follows one publisher backoff later: web processes that
- * failed to publish during the outage wait ebla_chat.redis_retry_interval before trying again.
+ * Failures: a lost or refused connection is logged with its reason (once a minute while it
+ * lasts) and retried with a growing pause (0.25 s doubling up to 5 s); a silent network loss is
+ * caught by a PING every 15 s. Events published while the subscriber was not subscribed are lost
+ * (pub/sub keeps nothing), so after every reconnect, and after the daemon starts, a broadcast
+ * `eblaChat.resync` (and `newNotification`, which EspoCRM's bell answers by refetching its count)
+ * tells the clients to refetch what they show. A second resync follows one publisher backoff
+ * later: web processes that failed to publish during the outage wait
+ * ebla_chat.redis_retry_interval before trying again.
  */
 class RedisSubscriber implements Subscriber
 {
     private const PING_INTERVAL = 15.0;
     private const DEAD_AFTER = 40.0;
     private const CONNECT_TIMEOUT = 3.0;
-    private const MAX_PAUSE = 30.0;
+    private const FIRST_PAUSE = 0.25;
+    private const MAX_PAUSE = 5.0;
     private const DAEMON_RESYNC_AFTER = [3.0, 10.0, 30.0, 60.0];
     private const LOG_EVERY = 60.0;
 
@@ -195,10 +197,46 @@ class RedisSubscriber implements Subscriber
         $this->received++;
 
         try {
-            $this->pusher->onMessageReceive($payload);
+            if (isset($data->userId) || !$this->deliverToChecked($data)) {
+                $this->pusher->onMessageReceive($payload);
+            }
         } catch (Throwable $e) {
             $this->log->error('EblaRedis: the Pusher failed on ' . $data->topicId . ': ' . $e->getMessage());
         }
+    }
+
+    /**
+     * A broadcast (no userId) goes only to the connections whose subscription passed the topic's
+     * access check. EspoCRM's Pusher broadcasts through Ratchet's Topic, which holds every
+     * connection that asked, refused ones included: a non-member who subscribes to
+     * streamUpdate.Dialog.<id> would get the dialog's stream events. Pusher keeps the checked
+     * subscriptions per connection (the map it uses for per-user events); this reads it. False
+     * when that map is not there (another EspoCRM version): the Pusher delivers as before.
+     */
+    private function deliverToChecked(object $data): bool
+    {
+        $read = \Closure::bind(function (): ?array {
+            $connections = $this->connections ?? null;
+            $topics = $this->connectionIdTopicIdListMap ?? null;
+
+            return is_array($connections) && is_array($topics) ? [$connections, $topics] : null;
+        }, $this->pusher, get_class($this->pusher));
+
+        $state = $read();
+
+        if ($state === null) {
+            return false;
+        }
+
+        [$connections, $topics] = $state;
+
+        foreach ($topics as $connectionId => $topicIds) {
+            if (isset($connections[$connectionId]) && in_array($data->topicId, $topicIds, true)) {
+                $connections[$connectionId]->event($data->topicId, $data);
+            }
+        }
+
+        return true;
     }
 
     /** Tells every client that subscribed to eblaChat.resync (and the bell) to refetch. */
@@ -206,7 +244,11 @@ class RedisSubscriber implements Subscriber
     {
         foreach (['eblaChat.resync', 'newNotification'] as $topicId) {
             try {
-                $this->pusher->onMessageReceive((string) json_encode(['reason' => $reason, 'topicId' => $topicId]));
+                $data = (object) ['reason' => $reason, 'topicId' => $topicId];
+
+                if (!$this->deliverToChecked($data)) {
+                    $this->pusher->onMessageReceive((string) json_encode($data));
+                }
             } catch (Throwable $e) {
                 $this->log->error('EblaRedis: resync failed: ' . $e->getMessage());
             }
@@ -248,12 +290,12 @@ class RedisSubscriber implements Subscriber
         }
 
         $this->failures++;
-        $pause = min(self::MAX_PAUSE, 2 ** min($this->failures - 1, 5));
+        $pause = min(self::MAX_PAUSE, self::FIRST_PAUSE * 2 ** min($this->failures - 1, 8));
 
         if ($this->failures === 1 || $now - $this->lastFailureLog >= self::LOG_EVERY) {
             $this->lastFailureLog = $now;
             $this->log->warning(sprintf(
-                'EblaRedis: no subscription at %s (%s); attempt %d, next in %.0f s, events lost since %.1f s ago.',
+                'EblaRedis: no subscription at %s (%s); attempt %d, next in %.2f s, events lost since %.1f s ago.',
                 $this->target->display,
                 $reason,
                 $this->failures,

@@ -27,6 +27,10 @@ class Input
             throw new BadRequest('The body is not valid JSON: ' . $e->getMessage());
         }
 
+        if ($data === []) {
+            return new stdClass();
+        }
+
         if (!$data instanceof stdClass) {
             throw new BadRequest('The body must be a JSON object.');
         }

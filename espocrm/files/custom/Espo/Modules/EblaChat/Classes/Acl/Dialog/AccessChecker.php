@@ -27,6 +27,12 @@ class AccessChecker implements AccessEntityCREDSChecker
         $this->defaultAccessChecker = $defaultAccessChecker;
     }
 
+    /** The stream of a dialog is its messages: whoever may read dialogs may read streams. */
+    public function checkStream(User $user, ScopeData $data): bool
+    {
+        return $this->defaultAccessChecker->checkRead($user, $data);
+    }
+
     public function checkEntityRead(User $user, Entity $entity, ScopeData $data): bool
     {
         if ($user->isAdmin()) {

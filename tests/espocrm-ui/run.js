@@ -748,8 +748,8 @@ function tinyPng() {
 
         await step('keyboard: the dialog list and the composer work without a mouse', async () => {
             await A.page.goto(BASE + '/#Dialog');
-            await A.page.waitForSelector('.ebla-chat-dialogs li');
-            await A.page.focus('.ebla-chat-dialogs li');
+            await A.page.waitForSelector('.ebla-chat-page:not(.has-dialog) .ebla-chat-dialogs li');
+            await A.page.focus('.ebla-chat-page:not(.has-dialog) .ebla-chat-dialogs li');
             await A.page.keyboard.press('Enter');
             await A.page.waitForSelector('.ebla-chat-conversation .ebla-chat-input');
             await waitFor(() => A.page.evaluate(() => document.activeElement &&

@@ -277,11 +277,66 @@ async function sendComposer(page) {
 }
 
 function tinyPng() {
-    // A 2x2 PNG, red and blue pixels.
-    return Buffer.from(
-        'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
-        'base64'
-    );
+    // A 240x140 PNG: an orange-to-red gradient with a darker band (a picture of the fire).
+    const zlib = require('zlib');
+    const width = 240;
+    const height = 140;
+    const raw = Buffer.alloc((width * 3 + 1) * height);
+
+    for (let y = 0; y < height; y++) {
+        raw[y * (width * 3 + 1)] = 0;
+
+        for (let x = 0; x < width; x++) {
+            const o = y * (width * 3 + 1) + 1 + x * 3;
+            const band = Math.abs(y - height / 2) < 12 ? 0.6 : 1;
+
+            raw[o] = Math.round(255 * band);
+            raw[o + 1] = Math.round((200 - 160 * x / width) * band);
+            raw[o + 2] = Math.round(40 * band);
+        }
+    }
+
+    const crcTable = Array.from({length: 256}, (_, n) => {
+        let c = n;
+
+        for (let k = 0; k < 8; k++) {
+            c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+        }
+
+        return c >>> 0;
+    });
+    const crc = buf => {
+        let c = 0xffffffff;
+
+        for (const b of buf) {
+            c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+        }
+
+        return (c ^ 0xffffffff) >>> 0;
+    };
+    const chunk = (type, data) => {
+        const len = Buffer.alloc(4);
+        const body = Buffer.concat([Buffer.from(type), data]);
+        const sum = Buffer.alloc(4);
+
+        len.writeUInt32BE(data.length);
+        sum.writeUInt32BE(crc(body));
+
+        return Buffer.concat([len, body, sum]);
+    };
+    const header = Buffer.alloc(13);
+
+    header.writeUInt32BE(width, 0);
+    header.writeUInt32BE(height, 4);
+    header[8] = 8;
+    header[9] = 2;
+
+    return Buffer.concat([
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+        chunk('IHDR', header),
+        chunk('IDAT', zlib.deflateSync(raw)),
+        chunk('IEND', Buffer.alloc(0)),
+    ]);
 }
 
 // ------------------------------------------------------------------ the suite
@@ -533,6 +588,7 @@ function tinyPng() {
             await waitFor(() => audio.evaluate(el => el.currentTime > 0), 10000, 'audio playing');
             await audio.evaluate(el => el.pause());
 
+            await waitFor(async () => await navCount(B.page) === 0, 5000, 'read').catch(() => {});
             await shot(B.page, 'chat-page');
 
             return `${message.attachments[0].size} bytes ${message.attachments[0].type}, shown after ${latencies.voice} ms, plays inline`;

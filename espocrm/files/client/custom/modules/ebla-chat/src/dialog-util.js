@@ -20,10 +20,10 @@ define('ebla-chat:dialog-util', [], function () {
             let text = (message.text || '').replace(/\s+/g, ' ').trim();
 
             if (!text && message.voice) {
-                text = '\u{1F3A4} ' + view.translate('Voice message', 'labels', 'EblaChat');
+                text = view.translate('Voice message', 'labels', 'EblaChat');
             }
             else if (!text && (message.attachments || []).length) {
-                text = '\u{1F4CE} ' + message.attachments.map(a => a.name).join(', ');
+                text = message.attachments.map(a => a.name).join(', ');
             }
 
             if (message.authorId === view.getUser().id) {

@@ -324,6 +324,7 @@ define('ebla-chat:hub', [], function () {
         applyUnread(result) {
             const dialogs = Object.assign({}, (result && result.dialogs) || {});
 
+            this.loaded = true;
             this.state = {
                 total: (result && typeof result.total === 'number') ? result.total : 0,
                 dialogs: dialogs,
@@ -356,6 +357,14 @@ define('ebla-chat:hub', [], function () {
 
         getDialogUnread(dialogId) {
             return this.state.dialogs[dialogId] || 0;
+        }
+
+        /**
+         * The unread count of a dialog row: the hub's once it has loaded (it follows every event),
+         * the row's own before.
+         */
+        unreadOf(row) {
+            return this.loaded || this.state.dialogs[row.id] !== undefined ? this.getDialogUnread(row.id) : (row.unread || 0);
         }
 
         /**

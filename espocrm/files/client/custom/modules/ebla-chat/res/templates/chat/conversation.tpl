@@ -22,7 +22,7 @@
             <button type="button" class="btn btn-text ebla-chat-attach" data-action="attach" title="{{translate 'Attach files' scope='EblaChat'}}" aria-label="{{translate 'Attach files' scope='EblaChat'}}"><span class="fas fa-paperclip"></span></button>
             <input type="file" class="hidden ebla-chat-file" multiple>
             <div class="ebla-chat-input-wrap">
-                <textarea class="form-control ebla-chat-input" rows="1" placeholder="{{translate 'Write a message' scope='EblaChat'}}" aria-label="{{translate 'Write a message' scope='EblaChat'}}"></textarea>
+                <textarea class="form-control ebla-chat-input" rows="1" placeholder="{{translate 'Write a message' scope='EblaChat'}}" title="{{translate 'composerHint' scope='EblaChat'}}" aria-label="{{translate 'Write a message' scope='EblaChat'}}"></textarea>
                 <ul class="dropdown-menu ebla-chat-mentions" role="listbox"></ul>
             </div>
             {{#if voiceSupported}}

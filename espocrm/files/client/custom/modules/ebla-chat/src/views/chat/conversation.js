@@ -81,8 +81,12 @@ define('ebla-chat:views/chat/conversation',
             Hub.listen(this, 'visible', () => this.readIfVisible());
 
             Hub.listen(this, 'dialog', data => {
-                if (data.dialogId === this.dialogId) {
-                    this.loadMembers();
+                if (data.dialogId === this.dialogId && data.action !== 'removed') {
+                    this.loadMembers().catch(xhr => {
+                        if (xhr) {
+                            xhr.errorIsHandled = true;
+                        }
+                    });
                 }
             });
 

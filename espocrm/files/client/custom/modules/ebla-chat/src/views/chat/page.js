@@ -127,7 +127,7 @@ define('ebla-chat:views/chat/page', ['view', 'ebla-chat:hub', 'ebla-chat:dialog-
         }
 
         buildItem(d) {
-            const unread = Hub.state.dialogs[d.id] !== undefined ? Hub.state.dialogs[d.id] : (d.unread || 0);
+            const unread = Hub.unreadOf(d);
             const active = this.current && this.current.id === d.id;
             const $li = $('<li role="option" tabindex="0" data-action="openDialog">')
                 .attr('data-id', d.id)

@@ -6,7 +6,7 @@ define('ebla-chat:views/navbar/chat', ['view', 'ebla-chat:hub', 'ebla-chat:patch
     return class extends Dep {
 
         templateContent = `
-            <a class="ebla-chat-navbar-button" href="#Dialog" role="button"
+            <a class="ebla-chat-navbar-button notifications-button" href="#Dialog" role="button"
                 title="{{translate 'Chat' scope='EblaChat'}}" aria-label="{{translate 'Chat' scope='EblaChat'}}">
                 <span class="fas fa-comments icon"></span>
                 <span class="badge number-badge ebla-chat-navbar-count hidden"></span>

@@ -93,7 +93,7 @@ define('ebla-chat:views/record/panels/chat',
             const $ul = this.$el.find('.ebla-chat-panel-dialogs').empty();
 
             this.dialogs.forEach(d => {
-                const unread = Hub.state.dialogs[d.id] !== undefined ? Hub.state.dialogs[d.id] : (d.unread || 0);
+                const unread = Hub.unreadOf(d);
                 const $li = $('<li role="button" tabindex="0" data-action="openPanelDialog">')
                     .attr('data-id', d.id)
                     .attr('aria-expanded', this.openId === d.id ? 'true' : 'false')

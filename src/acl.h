@@ -48,6 +48,4 @@ zend_result ec_acl_require_partners(ec_db *db, const ec_actor *actor, zend_strin
  * want the error before doing anything else. */
 zend_result ec_acl_option_check(HashTable *acl);
 
-void ec_acl_rshutdown(void);
-
 #endif

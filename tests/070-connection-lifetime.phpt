@@ -85,6 +85,86 @@ foreach (ec_backends() as $backend) {
     }
     $monitor = null;
 }
+/** A PDO whose destructor calls the engine once more. */
+class ec_LastWordPDO extends PDO
+{
+    public string $actor = '';
+    public static int $unread = -1;
+    public function __destruct()
+    {
+        self::$unread = ebla_chat_unread($this, $this->actor)['total'];
+    }
+}
+
+/** A statement class that keeps every statement it runs (user code can). */
+class ec_KeptStatement extends PDOStatement
+{
+    public static array $kept = [];
+    public function execute(?array $params = null): bool
+    {
+        self::$kept[] = $this;
+        return parent::execute($params);
+    }
+}
+
+// On every backend: the engine holds no reference, whatever way the PDO goes.
+foreach (ec_backends() as $backend) {
+    $setup = ec_fresh_pdo($backend, $dsn);
+    ebla_chat_schema($setup, EBLA_CHAT_SCHEMA_CORE);
+    ec_baseline_role($setup);
+    [$user, $pass] = ec_credentials($backend);
+    $me = ec_user($setup, 'me');
+    $other = ec_user($setup, 'other');
+    $d = ebla_chat_dialog_open($setup, $me, [$other])['id'];
+    ebla_chat_post($setup, $other, $d, 'hello');
+    $open = fn(string $class = PDO::class, array $options = []) =>
+        new $class($dsn, $user, $pass, $options + [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]);
+    $seen = [];
+
+    $pdo = $open();
+    ebla_chat_unread($pdo, $me);
+    $weak = WeakReference::create($pdo);
+    $pdo = null;
+    $seen[] = 'dropped: ' . ($weak->get() === null ? 'freed' : 'alive');
+
+    // In a reference cycle: freed by the cycle collector.
+    $holder = new stdClass();
+    $holder->pdo = $open();
+    $holder->self = $holder;
+    ebla_chat_post($holder->pdo, $me, $d, 'from a cycle');
+    $weak = WeakReference::create($holder->pdo);
+    $holder = null;
+    gc_collect_cycles();
+    $seen[] = 'cycle: ' . ($weak->get() === null ? 'freed' : 'alive');
+
+    // Its destructor uses the engine again: that works, and the object still goes.
+    $pdo = $open(ec_LastWordPDO::class);
+    $pdo->actor = $me;
+    ebla_chat_unread($pdo, $me);
+    $weak = WeakReference::create($pdo);
+    $pdo = null;
+    $seen[] = 'destructor: unread ' . ec_LastWordPDO::$unread . ', ' . ($weak->get() === null ? 'freed' : 'alive');
+
+    // Statements kept by user code keep their PDO alive, as any PDOStatement does, and run.
+    $pdo = $open(PDO::class, [PDO::ATTR_STATEMENT_CLASS => [ec_KeptStatement::class]]);
+    ebla_chat_unread($pdo, $me);
+    $weak = WeakReference::create($pdo);
+    $pdo = null;
+    $alive = $weak->get() !== null;
+    $ran = false;
+    foreach (ec_KeptStatement::$kept as $stmt) {
+        if (substr_count($stmt->queryString, '?') === 1) {
+            $ran = $stmt->execute([$me]);
+            break;
+        }
+    }
+    $stmt = null;
+    ec_KeptStatement::$kept = [];
+    $seen[] = 'kept statements: ' . ($alive ? 'alive' : 'freed') . ($ran ? ', still run' : '')
+        . ', then ' . ($weak->get() === null ? 'freed' : 'alive');
+    echo "$backend: ", implode('; ', $seen), "\n";
+    $setup = null;
+}
 echo "done\n";
 ?>
 --EXPECT--
@@ -93,4 +173,7 @@ mysql (server-side prepares): 20 cycles, unread 0, at most 1 extra while in use,
 pgsql (emulated prepares): 20 cycles, unread 0, at most 1 extra while in use, 0 left over
 pgsql (server-side prepares): 20 cycles, unread 0, at most 1 extra while in use, 0 left over
 pgsql persistent: same session: yes, statements prepared while in use: yes, left after the PDO is gone: 0
+sqlite: dropped: freed; cycle: freed; destructor: unread 0, freed; kept statements: alive, still run, then freed
+mysql: dropped: freed; cycle: freed; destructor: unread 0, freed; kept statements: alive, still run, then freed
+pgsql: dropped: freed; cycle: freed; destructor: unread 0, freed; kept statements: alive, still run, then freed
 done

@@ -171,8 +171,13 @@ static void ec_pdo_dtor_obj(zend_object *pdo)
 {
 	const zend_object_handlers *orig = ec_pdo_original_handlers(pdo->handlers);
 
-	ZEND_ASSERT(orig);
-	pdo->handlers = orig;
+	if (orig) {
+		pdo->handlers = orig;
+	} else {
+		/* Another extension swapped our copy for its own and called through: leave its table in
+		 * place, and run the destructor of the table we copied (PDO's, the same for all). */
+		orig = EC_G(pdo_handlers_orig)[0];
+	}
 	ec_conn_close(pdo, EC_LEAVE_CLOSING);
 	if (orig->dtor_obj) {
 		orig->dtor_obj(pdo);

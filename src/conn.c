@@ -64,14 +64,22 @@ static void ec_stmt_leave(ec_conn *c, zval *zstmt, ec_leave how)
 	zval_ptr_dtor(zstmt);
 }
 
+/* Empties ht. Its statements are taken out first: a statement's destructor may be user code
+ * (a statement class) that calls the engine and fills the table again. */
 static void ec_stmts_leave(ec_conn *c, HashTable *ht, ec_leave how)
 {
+	HashTable leaving;
 	zval *zstmt;
 
-	ZEND_HASH_FOREACH_VAL(ht, zstmt) {
+	if (zend_hash_num_elements(ht) == 0) {
+		return;
+	}
+	leaving = *ht;
+	zend_hash_init(ht, 8, NULL, NULL, 0);
+	ZEND_HASH_FOREACH_VAL(&leaving, zstmt) {
 		ec_stmt_leave(c, zstmt, how);
 	} ZEND_HASH_FOREACH_END();
-	zend_hash_clean(ht);
+	zend_hash_destroy(&leaving);
 }
 
 /* Empties the state of c, each statement leaving as `how` says. */
@@ -327,14 +335,20 @@ void ec_conn_rshutdown(void)
 	}
 	/* PDO objects still here outlived their destructors (or were never destructed): they are
 	 * freed after this point, so forget their weak references and give them their handlers
-	 * back before the table goes. */
-	ZEND_HASH_FOREACH_NUM_KEY(ht, key) {
-		zend_object *pdo = zend_weakref_key_to_object(key);
-		ec_conn *c = zend_hash_index_find_ptr(ht, key);
+	 * back before the table goes. One at a time from the start: a statement's destructor (user
+	 * code) could add an entry meanwhile. */
+	while (zend_hash_num_elements(ht)) {
+		zend_object *pdo;
+		ec_conn *c;
+
+		zend_hash_internal_pointer_reset(ht);
+		zend_hash_get_current_key(ht, NULL, &key);
+		pdo = zend_weakref_key_to_object(key);
+		c = zend_hash_index_find_ptr(ht, key);
 		ec_conn_clear(c, EC_LEAVE_CLOSING);
 		ec_pdo_unhook(pdo);
 		zend_weakrefs_hash_del(ht, pdo);
-	} ZEND_HASH_FOREACH_END();
+	}
 	zend_hash_destroy(ht);
 	FREE_HASHTABLE(ht);
 	EC_G(conns) = NULL;

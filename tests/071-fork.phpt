@@ -58,6 +58,7 @@ foreach (ec_backends() as $backend) {
     ebla_chat_unread($pdo, $other);
     ebla_chat_messages($pdo, $me, $d, ['limit' => 5]);
     $published = ebla_chat_fanout_status()['published'];
+    $attempts = ebla_chat_fanout_status()['attempts'];
 
     $results = sys_get_temp_dir() . '/ebla_fork_' . bin2hex(random_bytes(4));
     $children = [];
@@ -71,8 +72,9 @@ foreach (ec_backends() as $backend) {
                 $unread = ebla_chat_unread($mine, $other)['total'];
                 ebla_chat_messages($mine, $third, $d, ['limit' => 5]);
                 $status = ebla_chat_fanout_status();
-                file_put_contents("$results.$i", sprintf("child: unread readable %s, published %s, failed %d\n",
-                    is_int($unread) ? 'yes' : 'no', $status['published'] > $published ? 'yes' : 'no', $status['failed']));
+                file_put_contents("$results.$i", sprintf("child: unread readable %s, own Redis connection %s, published %s, failed %d\n",
+                    is_int($unread) ? 'yes' : 'no', $status['attempts'] === $attempts + 1 ? 'yes' : 'no',
+                    $status['published'] > $published ? 'yes' : 'no', $status['failed']));
                 ec_child_exit(0);
             } catch (Throwable $e) {
                 file_put_contents("$results.$i", 'child: ' . get_class($e) . ': ' . $e->getMessage() . "\n");
@@ -123,22 +125,23 @@ foreach (ec_backends() as $backend) {
         echo 'parent afterwards: ', get_class($e), ': ', $e->getMessage(), "\n";
     }
     $status = ebla_chat_fanout_status();
-    echo 'parent: published more ', $status['published'] > $published ? 'yes' : 'no', ", failed {$status['failed']}\n";
+    echo 'parent: published more ', $status['published'] > $published ? 'yes' : 'no',
+        ', same Redis connection ', $status['attempts'] === $attempts ? 'yes' : 'no', ", failed {$status['failed']}\n";
     $pdo = null;
 }
 ?>
 --EXPECT--
 -- mysql
-child 0: exit 0; child: unread readable yes, published yes, failed 0
-child 1: exit 0; child: unread readable yes, published yes, failed 0
-child 2: exit 0; child: unread readable yes, published yes, failed 0
+child 0: exit 0; child: unread readable yes, own Redis connection yes, published yes, failed 0
+child 1: exit 0; child: unread readable yes, own Redis connection yes, published yes, failed 0
+child 2: exit 0; child: unread readable yes, own Redis connection yes, published yes, failed 0
 parent: ok
 parent: messages 9, unread of other 9
-parent: published more yes, failed 0
+parent: published more yes, same Redis connection yes, failed 0
 -- pgsql
-child 0: exit 0; child: unread readable yes, published yes, failed 0
-child 1: exit 0; child: unread readable yes, published yes, failed 0
-child 2: exit 0; child: unread readable yes, published yes, failed 0
+child 0: exit 0; child: unread readable yes, own Redis connection yes, published yes, failed 0
+child 1: exit 0; child: unread readable yes, own Redis connection yes, published yes, failed 0
+child 2: exit 0; child: unread readable yes, own Redis connection yes, published yes, failed 0
 parent: ok
 parent: messages 9, unread of other 9
-parent: published more yes, failed 0
+parent: published more yes, same Redis connection yes, failed 0

@@ -1,6 +1,6 @@
 /* acl: see acl.h. The rules as implemented are written down in docs/acl.md.
  *
- * Two halves: (1) the actor's permission data, loaded once per request with at most two
+ * Two halves: (1) the actor's permission data, loaded once per PDO object with at most two
  * queries (user row; merged roles) and cached; (2) "who may the actor reach", rendered as one
  * SQL condition over `user` u, so checking n users, listing partners or answering can_chat is
  * always one statement whatever n or the size of the user base. Team and dialog sharing are

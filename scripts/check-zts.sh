@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# ebla_chat: chat engine for EspoCRM
+# Copyright (c) 2026 Ebla Chat team
+# SPDX-License-Identifier: MIT (see the LICENSE file)
 # Compiles every source as a thread-safe (ZTS) build would, with the developer warnings as
 # errors, against the installed PHP headers: the module-globals accessors, TSRM cache and
 # GINIT/GSHUTDOWN paths are checked even where only a non-thread-safe PHP is installed.

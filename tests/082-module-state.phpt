@@ -48,7 +48,7 @@ echo "fan-out: attempts {$status['attempts']}, failed {$status['failed']}, state
 ?>
 --EXPECT--
 module globals: yes
-set at MINIT: ec_bad_request_ce, ec_connection_ce, ec_exception_ce, ec_forbidden_ce, ec_not_found_ce, ec_orig_begin, ec_orig_commit, ec_orig_exec, ec_orig_rollback, ec_pdo_stmt_ce
+set at MINIT: ec_bad_request_ce, ec_connection_ce, ec_exception_ce, ec_forbidden_ce, ec_not_found_ce, ec_orig_begin, ec_orig_commit, ec_orig_exec, ec_orig_rollback, ec_pdo_stmt_ce, ec_schema_ce
 other variables: none
 ids strictly increasing: yes
 fan-out: attempts 1, failed 2, state backoff

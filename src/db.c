@@ -7,9 +7,9 @@
 #include "db.h"
 #include "errors.h"
 #include "fanout.h"
+#include "conn.h"
 
 #define EC_FETCH_NUM 3          /* PDO::FETCH_NUM */
-#define EC_STATEMENT_CACHE_MAX 512
 
 zend_result ec_db_init(ec_db *db, zval *zpdo)
 {
@@ -32,6 +32,7 @@ zend_result ec_db_init(ec_db *db, zval *zpdo)
 		return ec_bad_request("PDO driver \"%s\" is not supported: use mysql, pgsql or sqlite", driver);
 	}
 	db->pdo = Z_OBJ_P(zpdo);
+	ec_conn_check_fork();
 	return SUCCESS;
 }
 
@@ -78,41 +79,22 @@ static zend_result ec_throw_from_error_info(zend_object *source)
 	return FAILURE;
 }
 
-static void ec_statements_reset(void)
-{
-	if (EC_G(statements)) {
-		zend_hash_destroy(EC_G(statements));
-		FREE_HASHTABLE(EC_G(statements));
-		EC_G(statements) = NULL;
-	}
-	EC_G(statements_owner) = NULL;
-}
-
 void ec_db_forget_statements(ec_db *db)
 {
-	if (EC_G(statements_owner) == db->pdo) {
-		ec_statements_reset();
-	}
+	ec_conn_statements_clear(ec_conn_get(db->pdo));
 }
 
-/* The prepared statement for sql on this PDO, cached for the request. The cache belongs to one
- * PDO at a time (a statement keeps its PDO alive), so switching PDO objects drops it. */
+/* The prepared statement for sql on this PDO, as a new reference: from the connection's cache
+ * (conn.c), or prepared now and cached. */
 static zend_object *ec_prepare(ec_db *db, const char *sql, size_t sql_len)
 {
-	zval *cached, stmt, zsql;
+	ec_conn *conn = ec_conn_get(db->pdo);
+	zend_object *cached = ec_conn_statement_find(conn, sql, sql_len);
+	zval stmt, zsql;
 	zend_string *text;
 
-	if (EC_G(statements_owner) != db->pdo) {
-		ec_statements_reset();
-	}
-	if (!EC_G(statements)) {
-		ALLOC_HASHTABLE(EC_G(statements));
-		zend_hash_init(EC_G(statements), 32, NULL, ZVAL_PTR_DTOR, 0);
-		EC_G(statements_owner) = db->pdo;
-	}
-	cached = zend_hash_str_find(EC_G(statements), sql, sql_len);
 	if (cached) {
-		return Z_OBJ_P(cached);
+		return cached;
 	}
 
 	text = zend_string_init(sql, sql_len, 0);
@@ -135,10 +117,7 @@ static zend_object *ec_prepare(ec_db *db, const char *sql, size_t sql_len)
 		ec_throw_from_error_info(db->pdo);
 		return NULL;
 	}
-	if (zend_hash_num_elements(EC_G(statements)) >= EC_STATEMENT_CACHE_MAX) {
-		zend_hash_clean(EC_G(statements));
-	}
-	zend_hash_str_add_new(EC_G(statements), sql, sql_len, &stmt);
+	ec_conn_statement_add(conn, sql, sql_len, Z_OBJ(stmt));
 	return Z_OBJ(stmt);
 }
 
@@ -152,7 +131,6 @@ zend_result ec_db_run(ec_db *db, const char *sql, size_t sql_len, zval *params, 
 	if (!stmt) {
 		return FAILURE;
 	}
-	GC_ADDREF(stmt); /* the cache may be reset by a nested call before we are done */
 	array_init_size(&args, n);
 	for (uint32_t i = 0; i < n; i++) {
 		Z_TRY_ADDREF(params[i]);
@@ -191,10 +169,10 @@ zend_result ec_db_run(ec_db *db, const char *sql, size_t sql_len, zval *params, 
 		}
 		zval_ptr_dtor(&result);
 	}
-	if (status == FAILURE && EC_G(statements)) {
+	if (status == FAILURE) {
 		/* A statement that failed may be left in a state its driver will not run again
 		 * (SQLite): prepare it afresh next time. */
-		zend_hash_str_del(EC_G(statements), sql, sql_len);
+		ec_conn_statement_forget(ec_conn_get(db->pdo), sql, sql_len);
 	}
 	OBJ_RELEASE(stmt);
 	return status;
@@ -348,5 +326,5 @@ const char *ec_sql_for_update(const ec_db *db)
 
 void ec_db_request_shutdown(void)
 {
-	ec_statements_reset();
+	ec_conn_rshutdown();
 }

@@ -1,6 +1,6 @@
 /* db: the caller's PDO seen from C. Runs statements through PDO's public methods (so every
  * driver, error mode and attribute the caller chose keeps working), caches prepared statements
- * for the request, rewrites identifier quoting per SQL dialect, and owns the transaction rules
+ * with their connection (conn.c), rewrites identifier quoting per SQL dialect, and owns the transaction rules
  * of SPEC §4: begin our own transaction, or join the caller's inside a savepoint; roll back what
  * we began on any failure and let the caller's PDOException pass through unchanged. */
 #ifndef EC_DB_H

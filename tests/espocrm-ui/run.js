@@ -190,12 +190,32 @@ async function setUp() {
         await apiOk('PUT', 'Case/layout/detail', layout);
     }
 
-    return {config, alice, bob, carol, theCase, teamA, teamB, role};
+    // A portal with a portal user (a customer), for the portal step.
+    const portalRole = await apiOk('POST', 'PortalRole', {
+        name: 'Chat UI portal ' + STAMP,
+        data: {Dialog: {create: 'yes', read: 'own'}, Case: {create: 'yes', read: 'own', edit: 'no', delete: 'no', stream: 'own'}},
+        fieldData: {},
+    });
+    const portal = await apiOk('POST', 'Portal', {
+        name: 'Chat UI portal ' + STAMP, isActive: true, portalRolesIds: [portalRole.id], tabList: ['Case'],
+    });
+    const contact = await apiOk('POST', 'Contact', {firstName: 'Pat', lastName: 'Portal ' + STAMP});
+    const patUserName = 'pat_' + STAMP;
+    const patUser = await apiOk('POST', 'User', {
+        userName: patUserName, firstName: 'Pat', lastName: 'Portal ' + STAMP, type: 'portal', isActive: true,
+        password: PASSWORD, passwordConfirm: PASSWORD, portalsIds: [portal.id], portalRolesIds: [portalRole.id],
+        contactId: contact.id,
+    });
+    const pat = {id: patUser.id, userName: patUserName, name: 'Pat Portal ' + STAMP, password: PASSWORD, portalId: portal.id};
+
+    return {config, alice, bob, carol, pat, theCase, teamA, teamB, role};
 }
 
 // ------------------------------------------------------------------ browser
 
 async function login(browser, user, options) {
+    const start = BASE + (user.portalId ? '/portal/' + user.portalId + '/' : '/');
+
     const context = await browser.newContext({
         viewport: {width: 1360, height: 860},
         permissions: ['microphone'],
@@ -210,12 +230,11 @@ async function login(browser, user, options) {
         }
     });
 
-    await page.goto(BASE + '/');
+    await page.goto(start);
     await page.fill('input[name="username"]', user.userName);
     await page.fill('input[name="password"]', user.password);
     await page.click('#btn-login');
-    await page.waitForSelector('#navbar .navbar-right', {timeout: 30000});
-    await page.waitForSelector('.ebla-chat-navbar-button', {timeout: 30000});
+    await page.waitForSelector('.ebla-chat-navbar-button', {timeout: 30000, state: 'attached'});
 
     return {context, page, user};
 }
@@ -266,7 +285,7 @@ async function waitFor(fn, timeout, what) {
  */
 async function sendComposer(page) {
     const [response] = await Promise.all([
-        page.waitForResponse(r => /\/api\/v1\/EblaChat\/dialogs\/[^/]+\/messages$/.test(r.url()) &&
+        page.waitForResponse(r => /\/EblaChat\/dialogs\/[^/]+\/messages$/.test(r.url()) &&
             r.request().method() === 'POST', {timeout: 30000}),
         page.keyboard.press('Enter'),
     ]);
@@ -800,6 +819,87 @@ function tinyPng() {
             assert(luminance(colors.bg) < luminance(colors.fg), `dark theme: background ${colors.bg}, text ${colors.fg}`);
 
             return `background ${colors.bg}, text ${colors.fg}`;
+        });
+
+        await step('older pages load when scrolling up; day separator; newest at the bottom', async () => {
+            const bobAuth = {user: bob.userName, password: bob.password};
+
+            for (let i = 1; i <= 45; i++) {
+                await apiOk('POST', 'EblaChat/dialogs/' + dialogId + '/messages', {text: 'History line ' + i}, bobAuth);
+            }
+
+            await A.page.goto(BASE + '/#Dialog');
+            await A.page.waitForSelector('.ebla-chat-page:not(.has-dialog)');
+            await A.page.goto(BASE + '/#Dialog/view/' + dialogId);
+            await A.page.waitForSelector(`.ebla-chat-conversation[data-dialog-id="${dialogId}"] .ebla-chat-message`);
+
+            const first = await A.page.$$eval('.ebla-chat-conversation .ebla-chat-message', els => els.length);
+            const last = await A.page.$eval('.ebla-chat-conversation .ebla-chat-message:last-child .ebla-chat-text',
+                el => el.textContent);
+
+            assert(last === 'History line 45', 'the newest at the bottom is ' + last);
+            assert(await A.page.$('.ebla-chat-conversation .ebla-chat-day'), 'no day separator');
+
+            await Promise.all([
+                A.page.waitForResponse(r => /EblaChat\/dialogs\/[^/]+\/messages\?/.test(r.url()) && r.url().includes('before=')),
+                A.page.$eval('.ebla-chat-history', el => {
+                    el.scrollTop = 0;
+                    el.dispatchEvent(new Event('scroll'));
+                }),
+            ]);
+
+            await waitFor(async () => await A.page.$$eval('.ebla-chat-conversation .ebla-chat-message', els => els.length) > first,
+                5000, 'older messages');
+
+            const more = await A.page.$$eval('.ebla-chat-conversation .ebla-chat-message', els => els.length);
+
+            return `${first} messages at first, ${more} after scrolling up`;
+        });
+
+        await step('portal: a customer in the portal gets badge, bell and popup, reads and replies', async () => {
+            const {pat} = env;
+            const P = await login(browser, pat);
+
+            try {
+                const dialog = await apiOk('POST', 'EblaChat/dialogs', {memberIds: [pat.id]});
+                const before = await navCount(P.page);
+                const message = await apiOk('POST', 'EblaChat/dialogs/' + dialog.id + '/messages',
+                    {text: 'Hello Pat, your replacement printer ships today'});
+                const sentAt = Date.now();
+
+                await waitFor(async () => await navCount(P.page) === before + 1, deliveryTimeout + 5000, 'portal badge');
+                const badge = Date.now() - sentAt;
+
+                await P.page.waitForSelector('.popup-notification-ebla-chat', {timeout: deliveryTimeout + 5000});
+                const popup = Date.now() - sentAt;
+
+                await waitFor(async () => await bellCount(P.page) >= 1, deliveryTimeout + 5000, 'portal bell');
+                latencies.portal = {badge, popup};
+
+                await P.page.click('.popup-notification-ebla-chat .ebla-chat-popup');
+                await P.page.waitForSelector(`.ebla-chat-message[data-id="${message.id}"]`);
+                await waitFor(async () => await navCount(P.page) === before, 5000, 'portal badge cleared');
+                await P.page.fill('.ebla-chat-input', 'Thank you!');
+
+                const sent = await sendComposer(P.page);
+                const list = await apiOk('GET', 'EblaChat/dialogs/' + dialog.id + '/messages?maxSize=5');
+
+                assert(list.list.some(m => m.id === sent.message.id && m.authorId === pat.id), 'the reply is not in the dialog');
+
+                await shot(P.page, 'portal');
+
+                const partners = await apiOk('GET', `portal-access/${pat.portalId}/EblaChat/partners`, undefined,
+                    {user: pat.userName, password: pat.password});
+
+                assert(!partners.list.some(u => u.id === alice.id || u.id === bob.id),
+                    'the portal user reaches users outside their dialogs');
+
+                return `badge ${badge} ms, popup ${popup} ms after the post; reply sent from the portal; ` +
+                    `partners: ${partners.list.length}`;
+            }
+            finally {
+                await P.context.close();
+            }
         });
 
         await step('keyboard: the dialog list and the composer work without a mouse', async () => {

@@ -142,6 +142,12 @@ define('ebla-chat:views/chat/page', ['view', 'ebla-chat:hub', 'ebla-chat:dialog-
                 .addClass(d.type === 'group' ? 'fa-users' : 'fa-user'));
             $top.append($('<span class="ebla-chat-item-name">').text(d.name || this.translate('Dialog', 'scopeNames')));
 
+            if (d.parentType) {
+                $top.append($('<span class="ebla-chat-item-parent text-muted small">')
+                    .attr('title', this.translate('About a record', 'labels', 'EblaChat'))
+                    .text(this.translate(d.parentType, 'scopeNames')));
+            }
+
             if (d.muted) {
                 $top.append($('<span class="fas fa-bell-slash text-muted ebla-chat-item-muted">')
                     .attr('title', this.translate('Muted', 'labels', 'EblaChat')));

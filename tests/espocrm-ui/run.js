@@ -40,6 +40,9 @@ const CHROMIUM = args.chromium || process.env.CHROMIUM || '/usr/bin/chromium';
 // How long the other side may take to see a message: a second with WebSocket; without it, one
 // polling interval plus the request.
 const DELIVERY_TIMEOUT_MS = Number(args['delivery-timeout'] || 0);
+// Optional: commands that stop and start EspoCRM's WebSocket daemon, for the catch-up check.
+const WS_STOP = args['ws-stop'] || process.env.EBLA_UI_WS_STOP || '';
+const WS_START = args['ws-start'] || process.env.EBLA_UI_WS_START || '';
 
 if (!BASE || !ADMIN_PASSWORD) {
     console.error('usage: node tests/espocrm-ui/run.js --url=URL --user=ADMIN --password=PASSWORD [--screenshots=DIR]');
@@ -475,6 +478,17 @@ function tinyPng() {
 
             await shot(B.page, 'popup-and-badge');
 
+            // Closed and the page reloaded: the same messages never pop up again, the badge stays.
+            await B.page.click(popupSelector + ' [data-action="close"]');
+            await Promise.all([
+                B.page.waitForResponse(r => r.url().includes('PopupNotification/action/grouped'), {timeout: 30000}),
+                B.page.reload(),
+            ]);
+            await B.page.waitForSelector('.ebla-chat-navbar-button', {state: 'attached'});
+            await waitFor(async () => await navCount(B.page) === bobNavBefore + 1, 10000, 'badge after the reload');
+            await B.page.waitForResponse(r => r.url().includes('EblaChat/poll'), {timeout: 10000}).catch(() => {});
+            assert(!(await B.page.$(popupSelector)), 'the popup came back after a reload');
+
             const limit = deliveryTimeout;
             const worst = Math.max(latencies.text.badge, latencies.text.popup, latencies.text.bell);
 
@@ -484,6 +498,15 @@ function tinyPng() {
         });
 
         await step('the popup opens the dialog; reading clears badge, bell and popup', async () => {
+            // A second message: a new popup, for the newer messages.
+            await A.page.fill('.ebla-chat-input', 'Are you there?');
+            await sendComposer(A.page);
+            await B.page.waitForSelector('.popup-notification-ebla-chat', {timeout: deliveryTimeout + 5000});
+
+            const count = await B.page.textContent('.popup-notification-ebla-chat .ebla-chat-popup-count');
+
+            assert(count.trim() === '2', 'the popup counts ' + count);
+
             await B.page.click('.popup-notification-ebla-chat .ebla-chat-popup');
             await B.page.waitForSelector(`.ebla-chat-conversation[data-dialog-id="${dialogId}"] .ebla-chat-message`);
             await waitFor(async () => await navCount(B.page) === bobNavBefore, 5000, 'chat badge cleared');
@@ -901,6 +924,43 @@ function tinyPng() {
                 await P.context.close();
             }
         });
+
+        if (useWebSocket && WS_STOP && WS_START) {
+            await step('catch-up: what was sent while the WebSocket daemon was down shows up after it is back, no reload', async () => {
+                const {execSync} = require('child_process');
+
+                await B.page.goto(BASE + '/#Dialog/view/' + dialogId);
+                await B.page.waitForSelector(`.ebla-chat-conversation[data-dialog-id="${dialogId}"] .ebla-chat-message`);
+                execSync(WS_STOP, {stdio: 'inherit'});
+
+                const missed = await apiOk('POST', 'EblaChat/dialogs/' + dialogId + '/messages',
+                    {text: 'Sent while the daemon was down'}, {user: alice.userName, password: alice.password});
+                const downAt = Date.now();
+
+                execSync(WS_START, {stdio: 'inherit'});
+
+                const upAt = Date.now();
+
+                await B.page.waitForSelector(`.ebla-chat-message[data-id="${missed.id}"]`, {timeout: 30000});
+
+                const shownAt = Date.now();
+
+                // And real time works again.
+                await A.page.goto(BASE + '/#Dialog/view/' + dialogId);
+                await A.page.waitForSelector('.ebla-chat-conversation .ebla-chat-input');
+                await A.page.fill('.ebla-chat-input', 'And now live again');
+
+                const sent = await sendComposer(A.page);
+
+                await B.page.waitForSelector(`.ebla-chat-message[data-id="${sent.message.id}"]`, {timeout: deliveryTimeout + 5000});
+
+                return `daemon down ${upAt - downAt} ms; the missed message shown ${shownAt - upAt} ms after the daemon ` +
+                    `started again; the next one after ${Date.now() - sent.at} ms`;
+            });
+        }
+        else {
+            console.log('# catch-up after a WebSocket outage not checked: give --ws-stop=CMD --ws-start=CMD');
+        }
 
         await step('keyboard: the dialog list and the composer work without a mouse', async () => {
             await A.page.goto(BASE + '/#Dialog');

@@ -419,6 +419,11 @@ const char *ec_sql_by_dialog_index(const ec_db *db)
 	return db->dialect == EC_MYSQL ? " FORCE INDEX (IDX_DIALOG_ID)" : "";
 }
 
+const char *ec_sql_note_by_dialog_index(const ec_db *db)
+{
+	return db->dialect == EC_MYSQL && *ec_sql_current(db) ? " FORCE INDEX (IDX_PARENT)" : "";
+}
+
 void ec_db_request_shutdown(void)
 {
 	ec_statements_reset();

@@ -82,6 +82,10 @@ const char *ec_sql_current(const ec_db *db);
  * holds a large share of it, and a scanning UPDATE or locking read locks every row it passes,
  * so writes in other dialogs would wait. "" elsewhere (row locks there follow the rows). */
 const char *ec_sql_by_dialog_index(const ec_db *db);
+/* The same for a current read of one dialog's messages (`note` by parent): with a locking read
+ * (inside the caller's transaction) MySQL/MariaDB must walk the parent index, never `number`'s,
+ * which would lock the newest messages of every dialog. "" where no lock is taken. */
+const char *ec_sql_note_by_dialog_index(const ec_db *db);
 
 void ec_db_request_shutdown(void);
 

@@ -443,6 +443,7 @@ static zend_result ec_members_add(ec_db *db, zend_string *dialog_id, zend_long m
 	}
 	ec_sql_placeholders(&sql, n);
 	smart_str_appendc(&sql, ')');
+	smart_str_appends(&sql, ec_sql_current(db));  /* who is a member decides the writes below */
 	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, p, &rows, NULL);
 	smart_str_free(&sql);
 	if (status == FAILURE) {

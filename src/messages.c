@@ -1060,8 +1060,8 @@ static zend_result ec_message_delete_tx(ec_db *db, const ec_actor *actor, zend_s
 	}
 	/* The dialog's last message is now the newest live one (or none): one live message less. */
 	ZVAL_STR(&params[0], d.id);
-	snprintf(sql, sizeof(sql), "SELECT id, `number`, created_at FROM note WHERE parent_id = ? AND parent_type = 'Dialog' "
-		"AND `type` = 'Post' AND deleted = FALSE ORDER BY `number` DESC LIMIT 1%s", ec_sql_current(db));
+	snprintf(sql, sizeof(sql), "SELECT id, `number`, created_at FROM note%s WHERE parent_id = ? AND parent_type = 'Dialog' "
+		"AND `type` = 'Post' AND deleted = FALSE ORDER BY `number` DESC LIMIT 1%s", ec_sql_note_by_dialog_index(db), ec_sql_current(db));
 	if (ec_db_query(db, sql, params, 1, &last) == FAILURE) {
 		goto abort;
 	}

@@ -223,8 +223,8 @@ static zend_result ec_tail_count(ec_db *db, zend_string *dialog_id, zend_long af
 			"AND deleted = FALSE AND \"number\" > ?%s) t", ec_sql_current(db));
 	} else {
 		snprintf(sql, sizeof(sql), "SELECT COUNT(*), COALESCE(SUM(CASE WHEN data LIKE ? ESCAPE '!' THEN 1 ELSE 0 END), 0) "
-			"FROM note WHERE parent_id = ? AND parent_type = 'Dialog' AND `type` = 'Post' AND deleted = FALSE "
-			"AND `number` > ?%s", ec_sql_current(db));
+			"FROM note%s WHERE parent_id = ? AND parent_type = 'Dialog' AND `type` = 'Post' AND deleted = FALSE "
+			"AND `number` > ?%s", ec_sql_note_by_dialog_index(db), ec_sql_current(db));
 	}
 	status = ec_db_query(db, sql, params, 3, &rows);
 	smart_str_free(&pattern);

@@ -681,7 +681,7 @@ ZEND_FUNCTION(ebla_chat_dialog_open)
 		ec_bad_request("Option \"type\" must be \"direct\" or \"group\"");
 		RETURN_THROWS();
 	}
-	if (ec_id_list(member_list, "memberIds", &ids, &n_ids) == FAILURE) {
+	if (ec_id_list(member_list, "memberIds", EC_MEMBER_IDS_MAX, &ids, &n_ids) == FAILURE) {
 		RETURN_THROWS();
 	}
 	/* The actor is always a member: drop it from the list of others. */
@@ -868,16 +868,24 @@ ZEND_FUNCTION(ebla_chat_dialog_members)
 
 	ZVAL_UNDEF(&d.row);
 	ec_events_init(&ev);
-	if ((add_list && ec_id_list(add_list, "add", &add, &n_add) == FAILURE)
-		|| (remove_list && ec_id_list(remove_list, "remove", &remove, &n_remove) == FAILURE)) {
+	if ((add_list && ec_id_list(add_list, "add", EC_MEMBER_IDS_MAX, &add, &n_add) == FAILURE)
+		|| (remove_list && ec_id_list(remove_list, "remove", EC_MEMBER_IDS_MAX, &remove, &n_remove) == FAILURE)) {
 		goto fail;
 	}
-	for (uint32_t i = 0; i < n_add; i++) {
+	if (n_add && n_remove) {
+		HashTable removing;
+		bool both = false;
+		zend_hash_init(&removing, n_remove, NULL, NULL, 0);
 		for (uint32_t j = 0; j < n_remove; j++) {
-			if (zend_string_equals(add[i], remove[j])) {
-				ec_bad_request("A user cannot be added and removed at once");
-				goto fail;
-			}
+			zend_hash_add_empty_element(&removing, remove[j]);
+		}
+		for (uint32_t i = 0; i < n_add && !both; i++) {
+			both = zend_hash_exists(&removing, add[i]);
+		}
+		zend_hash_destroy(&removing);
+		if (both) {
+			ec_bad_request("A user cannot be added and removed at once");
+			goto fail;
 		}
 	}
 	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))

@@ -238,9 +238,14 @@ static zend_result ec_mentions_build(ec_db *db, zend_string *dialog_id, const ec
 		zend_hash_destroy(&names);
 		return SUCCESS;
 	}
+	/* The first EC_MENTIONS_MAX distinct names in text order; the rest stay plain text. */
+	n = MIN(n, EC_MENTIONS_MAX);
 	params = safe_emalloc(n + 1, sizeof(zval), 0);
 	ZVAL_STR(&params[0], dialog_id);
 	ZEND_HASH_FOREACH_STR_KEY(&names, name) {
+		if (i > n) {
+			break;
+		}
 		ZVAL_STR(&params[i++], name);
 	} ZEND_HASH_FOREACH_END();
 	smart_str_appends(&sql, "SELECT u.id, u.user_name, u.first_name, u.last_name FROM dialog_user du "
@@ -374,6 +379,21 @@ static zend_result ec_attachments_check(ec_db *db, const ec_actor *actor, zend_s
 	return status;
 }
 
+/* The attachmentIds argument: at most ebla_chat.max_attachments ids, refused before any work. */
+static zend_result ec_attachment_ids(HashTable *list, zend_string ***ids, uint32_t *n)
+{
+	zend_long max = EC_G(max_attachments) < 0 ? 0 : EC_G(max_attachments);
+
+	if (!list) {
+		return SUCCESS;
+	}
+	if ((zend_long) zend_hash_num_elements(list) > max) {
+		return ec_bad_request("%u attachments given, more than ebla_chat.max_attachments (" ZEND_LONG_FMT ")",
+			zend_hash_num_elements(list), max);
+	}
+	return ec_id_list(list, "attachmentIds", (uint32_t) MIN(max, (zend_long) UINT32_MAX), ids, n);
+}
+
 /* Links the attachments to the note; the `parent_id IS NULL` guard makes a concurrent post
  * of the same attachment fail instead of stealing it. */
 static zend_result ec_attachments_link(ec_db *db, zend_string *note_id, zend_string *now, zend_string **ids, uint32_t n)
@@ -436,24 +456,23 @@ static zend_result ec_mentions_adjust(ec_db *db, zend_string *dialog_id, zend_lo
 	return status;
 }
 
-/* The ids in list `a` that are not in list `b`, as a new list. */
+/* The ids in list `a` that are not in list `b`, as a new list (linear time). */
 static void ec_ids_minus(zval *a, zval *b, zval *out)
 {
-	zval *x, *y;
+	HashTable in_b;
+	zval *x;
 
 	array_init(out);
+	zend_hash_init(&in_b, zend_hash_num_elements(Z_ARRVAL_P(b)), NULL, NULL, 0);
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(b), x) {
+		zend_hash_add_empty_element(&in_b, Z_STR_P(x));
+	} ZEND_HASH_FOREACH_END();
 	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(a), x) {
-		bool found = false;
-		ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(b), y) {
-			if (zend_string_equals(Z_STR_P(x), Z_STR_P(y))) {
-				found = true;
-				break;
-			}
-		} ZEND_HASH_FOREACH_END();
-		if (!found) {
+		if (!zend_hash_exists(&in_b, Z_STR_P(x))) {
 			add_next_index_str(out, zend_string_copy(Z_STR_P(x)));
 		}
 	} ZEND_HASH_FOREACH_END();
+	zend_hash_destroy(&in_b);
 }
 
 /* INSERTs the note and returns its AUTO_INCREMENT number. */
@@ -618,7 +637,7 @@ ZEND_FUNCTION(ebla_chat_post)
 		|| ec_option_array(opts, "acl", &acl) == FAILURE
 		|| ec_id_require(actor_id, "actorId") == FAILURE
 		|| ec_id_require(dialog_id, "dialogId") == FAILURE
-		|| (attachment_list && ec_id_list(attachment_list, "attachmentIds", &attachments, &n_attachments) == FAILURE)) {
+		|| ec_attachment_ids(attachment_list, &attachments, &n_attachments) == FAILURE) {
 		goto fail;
 	}
 	if (ec_text_require(text, n_attachments > 0) == FAILURE

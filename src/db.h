@@ -77,10 +77,12 @@ const char *ec_sql_for_update(const ec_db *db);
  * (REPEATABLE READ), it is " FOR UPDATE": a locking read sees the newest rows (MySQL), or fails
  * with a serialization failure instead of deciding from old ones (PostgreSQL REPEATABLE READ). */
 const char *ec_sql_current(const ec_db *db);
-/* The index hint for statements over the memberships of one dialog (`dialog_user` by
- * dialog_id): MySQL/MariaDB may otherwise scan the whole table by primary key when the dialog
- * holds a large share of it, and a scanning UPDATE or locking read locks every row it passes,
- * so writes in other dialogs would wait. "" elsewhere (row locks there follow the rows). */
+/* The index hint for every UPDATE and locking read of `dialog_user` rows of one dialog
+ * (dialog_id = ?, maybe AND user_id IN (...)): MySQL/MariaDB may otherwise scan the whole table
+ * by primary key when the dialog holds a large share of it, or walk an index by user, and at
+ * REPEATABLE READ a scan locks every row it passes and the gaps beside them, so writes in other
+ * dialogs (of the same users) would wait. By the dialog_id index the locks stay on this dialog's
+ * rows and the one gap after them. "" elsewhere (row locks there follow the rows). */
 const char *ec_sql_by_dialog_index(const ec_db *db);
 /* The same for a current read of one dialog's messages (`note` by parent): with a locking read
  * (inside the caller's transaction) MySQL/MariaDB must walk the parent index, never `number`'s,

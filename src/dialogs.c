@@ -20,15 +20,16 @@
 
 /* Every live membership of the dialog (with its user id in the column after EC_DIALOG_COLUMNS):
  * what a post needs to address its events, read under the same lock. */
-#define EC_DIALOG_LOAD_ALL_SQL "SELECT " EC_DIALOG_COLUMNS ", du.user_id FROM dialog d LEFT JOIN dialog_user du " \
-	"ON du.dialog_id = d.id AND du.deleted = FALSE WHERE d.id = ? AND d.deleted = FALSE"
+#define EC_DIALOG_LOAD_ALL_HEAD "SELECT " EC_DIALOG_COLUMNS ", du.user_id FROM dialog d LEFT JOIN dialog_user du"
+#define EC_DIALOG_LOAD_ALL_TAIL " ON du.dialog_id = d.id AND du.deleted = FALSE WHERE d.id = ? AND d.deleted = FALSE"
+#define EC_DIALOG_LOAD_ALL_SQL EC_DIALOG_LOAD_ALL_HEAD EC_DIALOG_LOAD_ALL_TAIL
 
 zend_result ec_dialog_load_ex(ec_db *db, const ec_actor *actor, zend_string *dialog_id, ec_access access, ec_dialog *d,
 	zval *members)
 {
 	zval params[2], *row, *mine = NULL;
 	const char *sql = members ? EC_DIALOG_LOAD_ALL_SQL : EC_DIALOG_LOAD_SQL;
-	char locked[sizeof(EC_DIALOG_LOAD_SQL) + sizeof(EC_DIALOG_LOAD_ALL_SQL) + sizeof(" FOR UPDATE")];
+	char locked[sizeof(EC_DIALOG_LOAD_SQL) + sizeof(EC_DIALOG_LOAD_ALL_SQL) + 64];
 
 	memset(d, 0, sizeof(*d));
 	ZVAL_UNDEF(&d->row);
@@ -50,7 +51,13 @@ zend_result ec_dialog_load_ex(ec_db *db, const ec_actor *actor, zend_string *dia
 	/* MySQL locks the rows and reads them as of now in one statement; SQLite needs no lock
 	 * clause, our transactions there hold the write lock from BEGIN IMMEDIATE on. */
 	if (access != EC_READ && db->dialect == EC_MYSQL) {
-		snprintf(locked, sizeof(locked), "%s FOR UPDATE", sql);
+		if (members) {
+			/* Locks the dialog's memberships by the dialog_id index, never by a table scan. */
+			snprintf(locked, sizeof(locked), "%s%s%s FOR UPDATE", EC_DIALOG_LOAD_ALL_HEAD, ec_sql_by_dialog_index(db),
+				EC_DIALOG_LOAD_ALL_TAIL);
+		} else {
+			snprintf(locked, sizeof(locked), "%s FOR UPDATE", sql);
+		}
 		sql = locked;
 	}
 	if (ec_db_query(db, sql, members ? &params[1] : params, members ? 1 : 2, &d->row) == FAILURE) {
@@ -437,7 +444,9 @@ static zend_result ec_members_add(ec_db *db, zend_string *dialog_id, zend_long m
 	*added_count = 0;
 	params = safe_emalloc(n * 7 + 8, sizeof(zval), 0);
 	ZVAL_STR(&params[p++], dialog_id);
-	smart_str_appends(&sql, "SELECT user_id, deleted FROM dialog_user WHERE dialog_id = ? AND user_id IN (");
+	smart_str_appends(&sql, "SELECT user_id, deleted FROM dialog_user");
+	smart_str_appends(&sql, ec_sql_by_dialog_index(db));
+	smart_str_appends(&sql, " WHERE dialog_id = ? AND user_id IN (");
 	for (uint32_t i = 0; i < n; i++) {
 		ZVAL_STR(&params[p++], ids[i]);
 	}
@@ -474,8 +483,10 @@ static zend_result ec_members_add(ec_db *db, zend_string *dialog_id, zend_long m
 		}
 	}
 	if (revives) {
+		smart_str_appends(&sql, "UPDATE dialog_user");
+		smart_str_appends(&sql, ec_sql_by_dialog_index(db));
 		smart_str_appends(&sql,
-			"UPDATE dialog_user SET deleted = FALSE, read_count = ?, last_read_number = ?, notified_number = ?, "
+			" SET deleted = FALSE, read_count = ?, last_read_number = ?, notified_number = ?, "
 			"mention_count = 0, is_muted = FALSE, joined_at = ? WHERE dialog_id = ? AND user_id IN (");
 		ec_sql_placeholders(&sql, revives);
 		smart_str_appendc(&sql, ')');
@@ -936,7 +947,9 @@ ZEND_FUNCTION(ebla_chat_dialog_members)
 		for (uint32_t j = 0; j < n_remove; j++) {
 			ZVAL_STR(&params[j + 1], remove[j]);
 		}
-		smart_str_appends(&sql, "UPDATE dialog_user SET deleted = TRUE WHERE dialog_id = ? AND deleted = FALSE AND user_id IN (");
+		smart_str_appends(&sql, "UPDATE dialog_user");
+		smart_str_appends(&sql, ec_sql_by_dialog_index(&db));
+		smart_str_appends(&sql, " SET deleted = TRUE WHERE dialog_id = ? AND deleted = FALSE AND user_id IN (");
 		ec_sql_placeholders(&sql, n_remove);
 		smart_str_appendc(&sql, ')');
 		status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n_remove + 1, NULL, &affected);

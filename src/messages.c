@@ -445,9 +445,11 @@ static zend_result ec_mentions_adjust(ec_db *db, zend_string *dialog_id, zend_lo
 	ZEND_HASH_FOREACH_VAL(user_ids, id) {
 		ZVAL_COPY_VALUE(&params[i++], id);
 	} ZEND_HASH_FOREACH_END();
+	smart_str_appends(&sql, "UPDATE dialog_user");
+	smart_str_appends(&sql, ec_sql_by_dialog_index(db));
 	smart_str_appends(&sql, delta > 0
-		? "UPDATE dialog_user SET mention_count = mention_count + 1 WHERE dialog_id = ? AND deleted = FALSE AND last_read_number < ? AND user_id IN ("
-		: "UPDATE dialog_user SET mention_count = mention_count - 1 WHERE dialog_id = ? AND deleted = FALSE AND last_read_number < ? AND mention_count > 0 AND user_id IN (");
+		? " SET mention_count = mention_count + 1 WHERE dialog_id = ? AND deleted = FALSE AND last_read_number < ? AND user_id IN ("
+		: " SET mention_count = mention_count - 1 WHERE dialog_id = ? AND deleted = FALSE AND last_read_number < ? AND mention_count > 0 AND user_id IN (");
 	ec_sql_placeholders(&sql, n);
 	smart_str_appendc(&sql, ')');
 	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, i, NULL, NULL);

@@ -5,6 +5,7 @@ Concurrency: a delete in a dialog holding most memberships, left open in a calle
 --FILE--
 <?php
 require __DIR__ . '/ebla_chat.inc';
+require __DIR__ . '/concurrency.inc';
 foreach (ec_backends() as $backend) {
     if ($backend === 'sqlite') {
         continue;  // SQLite has one writer for the whole file, by design
@@ -22,7 +23,6 @@ foreach (ec_backends() as $backend) {
     $doomed = ebla_chat_post($pdo, $users[0], $big, 'to be deleted');
     ebla_chat_post($pdo, $users[0], $big, 'stays');
     $mine = ebla_chat_post($pdo, $users[1], $small, 'mine');
-    ebla_chat_mark_read($pdo, $users[3], $big);
     if ($backend === 'mysql') {
         $pdo->query('ANALYZE TABLE dialog_user')->fetchAll();
         $plan = $pdo->query("EXPLAIN UPDATE dialog_user FORCE INDEX (IDX_DIALOG_ID) SET read_count = read_count - 1 WHERE dialog_id = "
@@ -36,43 +36,66 @@ foreach (ec_backends() as $backend) {
     // A wait for a lock fails after one second instead of passing unseen.
     $other->exec($backend === 'mysql' ? 'SET SESSION innodb_lock_wait_timeout = 1' : "SET lock_timeout = '1s'");
 
-    $holder->beginTransaction();
-    ebla_chat_message_delete($holder, $users[0], $doomed['id']);
-    $steps = [
-        'post' => fn() => ebla_chat_post($other, $users[1], $small, 'while the big dialog is locked @user2'),
-        'mark_read' => fn() => ebla_chat_mark_read($other, $users[2], $small),
-        'edit' => fn() => ebla_chat_message_edit($other, $users[1], $mine['id'], 'edited meanwhile'),
-        'delete' => fn() => ebla_chat_message_delete($other, $users[1], $mine['id']),
-        'add member' => fn() => ebla_chat_dialog_members($other, $users[1], $small, [$users[5]]),
-        'open a new dialog' => fn() => ebla_chat_dialog_open($other, $users[6], [$users[7]]),
-    ];
-    foreach ($steps as $name => $step) {
-        try {
-            $step();
-            echo "$backend: $name in another dialog: done\n";
-        } catch (PDOException $e) {
-            echo "$backend: $name in another dialog: ", $e->getMessage(), "\n";
-        }
+    if (getenv('EBLA_CHAT_TEST_REDIS_URL')) {
+        // With Redis on, a post reads (and locks) every membership of its dialog for the events.
+        ini_set('ebla_chat.redis_url', getenv('EBLA_CHAT_TEST_REDIS_URL'));
+        ini_set('ebla_chat.redis_prefix', 'ebla_t048_' . bin2hex(random_bytes(4)) . ':');
     }
-    $holder->commit();
+    $bigOnes = [];
+    for ($i = 0; $i < 6; $i++) {
+        $bigOnes[] = ebla_chat_post($pdo, $users[0], $big, "big $i @user3");
+    }
+    $holds = [
+        'a delete' => fn() => ebla_chat_message_delete($holder, $users[0], $doomed['id']),
+        'a post' => fn() => ebla_chat_post($holder, $users[4], $big, 'held post @user5'),
+        'a partial read' => fn() => ebla_chat_mark_read($holder, $users[3], $big, $bigOnes[2]['number']),
+        'an edit' => fn() => ebla_chat_message_edit($holder, $users[0], $bigOnes[3]['id'], 'held edit @user9'),
+        'a member removal' => fn() => ebla_chat_dialog_members($holder, $users[0], $big, [], [$users[30], $users[31]]),
+    ];
+    $next = 5;
+    foreach ($holds as $holdName => $hold) {
+        $holder->beginTransaction();
+        $hold();
+        $mine = ebla_chat_post($pdo, $users[1], $small, 'mine');  // before the steps: a message of the small dialog to change
+        $steps = [
+            'post' => fn() => ebla_chat_post($other, $users[1], $small, 'while the big dialog is locked @user2'),
+            'mark_read' => fn() => ebla_chat_mark_read($other, $users[2], $small),
+            'edit' => fn() => ebla_chat_message_edit($other, $users[1], $mine['id'], 'edited meanwhile'),
+            'delete' => fn() => ebla_chat_message_delete($other, $users[1], $mine['id']),
+            'add member' => fn() => ebla_chat_dialog_members($other, $users[1], $small, [$users[$next]]),
+            'open a new dialog' => fn() => ebla_chat_dialog_open($other, $users[6], [$users[7]], ['name' => "new $holdName"]),
+        ];
+        $waited = [];
+        foreach ($steps as $name => $step) {
+            try {
+                $step();
+            } catch (PDOException $e) {
+                $waited[] = "$name: " . $e->getMessage();
+            }
+        }
+        $next++;
+        $holder->commit();
+        echo "$backend: while $holdName in the big dialog is uncommitted, the other dialog: ",
+            $waited ? "WAITED\n  " . implode("\n  ", $waited) : 'never waits', "\n";
+    }
     echo "$backend: big dialog unread for user3 ", ebla_chat_dialog_get($pdo, $users[3], $big)['unread'],
-        ", for user4 ", ebla_chat_dialog_get($pdo, $users[4], $big)['unread'], "\n";
+        ", for user4 ", ebla_chat_dialog_get($pdo, $users[4], $big)['unread'], "; ", ec_recount_line($pdo), "\n";
+    ini_restore('ebla_chat.redis_url');
+    ini_restore('ebla_chat.redis_prefix');
     $holder = $other = null;
 }
 ?>
 --EXPECT--
 mysql: the delete's membership update uses key IDX_DIALOG_ID
-mysql: post in another dialog: done
-mysql: mark_read in another dialog: done
-mysql: edit in another dialog: done
-mysql: delete in another dialog: done
-mysql: add member in another dialog: done
-mysql: open a new dialog in another dialog: done
-mysql: big dialog unread for user3 0, for user4 1
-pgsql: post in another dialog: done
-pgsql: mark_read in another dialog: done
-pgsql: edit in another dialog: done
-pgsql: delete in another dialog: done
-pgsql: add member in another dialog: done
-pgsql: open a new dialog in another dialog: done
-pgsql: big dialog unread for user3 0, for user4 1
+mysql: while a delete in the big dialog is uncommitted, the other dialog: never waits
+mysql: while a post in the big dialog is uncommitted, the other dialog: never waits
+mysql: while a partial read in the big dialog is uncommitted, the other dialog: never waits
+mysql: while an edit in the big dialog is uncommitted, the other dialog: never waits
+mysql: while a member removal in the big dialog is uncommitted, the other dialog: never waits
+mysql: big dialog unread for user3 4, for user4 0; counters exact
+pgsql: while a delete in the big dialog is uncommitted, the other dialog: never waits
+pgsql: while a post in the big dialog is uncommitted, the other dialog: never waits
+pgsql: while a partial read in the big dialog is uncommitted, the other dialog: never waits
+pgsql: while an edit in the big dialog is uncommitted, the other dialog: never waits
+pgsql: while a member removal in the big dialog is uncommitted, the other dialog: never waits
+pgsql: big dialog unread for user3 4, for user4 0; counters exact

@@ -720,21 +720,29 @@ ZEND_FUNCTION(ebla_chat_dialog_open)
 		|| ec_acl_require_partners(&db, actor, others, n_others, EC_ACL_OPEN) == FAILURE) {
 		goto fail;
 	}
-	ec_events_init(&ev);
-	if (ec_tx_begin(&db) == FAILURE) {
-		goto fail;
+	for (int attempt = 0; ; ) {
+		/* Two processes opening the same pair may deadlock on the unique key (MySQL): the
+		 * loser's own transaction runs again and finds the winner's dialog. */
+		ec_events_init(&ev);
+		if (ec_tx_begin(&db) == FAILURE) {
+			goto fail;
+		}
+		if (ec_dialog_create(&db, actor, direct, name, parent_type, parent_id, others, n_others, &id,
+				ec_fanout_enabled() ? &ev : NULL) == FAILURE) {
+			ec_tx_abort(&db);
+			ec_events_free(&ev);
+		} else if (ec_tx_commit(&db, &ev) == FAILURE) {
+			ec_events_free(&ev);
+			zend_string_release(id);
+			id = NULL;
+		} else {
+			ec_events_free(&ev);
+			break;
+		}
+		if (!ec_tx_retry(&db, &attempt)) {
+			goto fail;
+		}
 	}
-	if (ec_dialog_create(&db, actor, direct, name, parent_type, parent_id, others, n_others, &id,
-			ec_fanout_enabled() ? &ev : NULL) == FAILURE) {
-		ec_tx_abort(&db);
-		ec_events_free(&ev);
-		goto fail;
-	}
-	if (ec_tx_commit(&db, &ev) == FAILURE) {
-		ec_events_free(&ev);
-		goto fail;
-	}
-	ec_events_free(&ev);
 	ec_ids_free(ids, n_ids);
 	if (ec_dialog_answer(&db, actor, id, return_value) == FAILURE) {
 		zend_string_release(id);
@@ -867,6 +875,7 @@ ZEND_FUNCTION(ebla_chat_dialog_members)
 	ec_db db;
 	ec_events ev;
 	bool leaving = false;
+	int retries = 0;
 
 	ZEND_PARSE_PARAMETERS_START(3, 5)
 		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
@@ -913,7 +922,11 @@ ZEND_FUNCTION(ebla_chat_dialog_members)
 	for (uint32_t j = 0; j < n_remove; j++) {
 		leaving = leaving || zend_string_equals(remove[j], actor->id);
 	}
-	if (ec_acl_require_partners(&db, actor, add, n_add, EC_ACL_ADD) == FAILURE || ec_tx_begin(&db) == FAILURE) {
+	if (ec_acl_require_partners(&db, actor, add, n_add, EC_ACL_ADD) == FAILURE) {
+		goto fail;
+	}
+attempt:
+	if (ec_tx_begin(&db) == FAILURE) {
 		goto fail;
 	}
 	if (ec_dialog_load(&db, actor, dialog_id, EC_WRITE, &d) == FAILURE) {
@@ -978,6 +991,26 @@ ZEND_FUNCTION(ebla_chat_dialog_members)
 
 abort:
 	ec_tx_abort(&db);
+	if (ec_tx_retry(&db, &retries)) {
+		/* Our own transaction was a deadlock victim (or failed to serialize): run it again. */
+		ec_dialog_free(&d);
+		ec_events_free(&ev);
+		ec_events_init(&ev);
+		if (added) {
+			efree(added);
+			added = NULL;
+		}
+		if (params) {
+			efree(params);
+			params = NULL;
+		}
+		if (created_by) {
+			zend_string_release(created_by);
+			created_by = NULL;
+		}
+		n_added = n_removed = 0;
+		goto attempt;
+	}
 fail:
 	zval_ptr_dtor(return_value);
 	ZVAL_NULL(return_value);

@@ -348,9 +348,8 @@ bool ec_db_error_is_transient(void)
 
 bool ec_tx_retry(ec_db *db, int *attempt)
 {
-	static uint32_t seed;
 	struct timeval tv;
-	uint32_t ceiling_us;
+	uint32_t seed, ceiling_us;
 
 	if (!db->tx_retryable || !EG(exception) || *attempt >= EC_TX_RETRIES) {
 		return false;
@@ -360,10 +359,8 @@ bool ec_tx_retry(ec_db *db, int *attempt)
 	(*attempt)++;
 	/* A jittered backoff that grows with each attempt (1-2 ms, then up to 4, 8, 16, 32 ms): the
 	 * transactions that collided do not meet again at the same instant. */
-	if (!seed) {
-		gettimeofday(&tv, NULL);
-		seed = (uint32_t) tv.tv_usec ^ ((uint32_t) getpid() << 16) ^ 0x9e3779b9u;
-	}
+	gettimeofday(&tv, NULL);
+	seed = (uint32_t) tv.tv_usec ^ ((uint32_t) tv.tv_sec << 20) ^ ((uint32_t) getpid() << 16) ^ 0x9e3779b9u;
 	seed ^= seed << 13;
 	seed ^= seed >> 17;
 	seed ^= seed << 5;

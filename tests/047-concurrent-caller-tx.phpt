@@ -29,6 +29,10 @@ foreach (ec_backends() as $backend) {
         $pdo = new PDO($a['dsn'], $a['user'], $a['pass'], [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]);
         $sqlite = str_starts_with($a['dsn'], 'sqlite:');
         if ($sqlite) { $pdo->exec('PRAGMA busy_timeout = 30000'); }
+        if (str_starts_with($a['dsn'], 'pgsql:')) {
+            // Even as the session's default, REPEATABLE READ never fails the engine's own transactions.
+            $pdo->exec('SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+        }
         mt_srand($a['worker'] + 1);
         $me = $a['users'][$a['worker']];
         $mine = [];

@@ -876,6 +876,7 @@ ZEND_FUNCTION(ebla_chat_dialog_members)
 	ec_events ev;
 	bool leaving = false;
 	int retries = 0;
+	zend_result status_stamp;
 
 	ZEND_PARSE_PARAMETERS_START(3, 5)
 		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
@@ -973,6 +974,20 @@ attempt:
 		n_removed = (uint32_t) affected;
 		if (ec_fanout_enabled() && n_removed) {
 			ec_events_dialog_action(&ev, d.id, "removed", remove, n_remove);
+		}
+	}
+	if (n_added || n_removed) {
+		/* The record changed: and every later writer of this dialog inside an older PostgreSQL
+		 * REPEATABLE READ snapshot now fails to lock it (a serialization failure, to be retried)
+		 * instead of deciding from a membership list without these changes. */
+		zval stamp[3];
+		ZVAL_STR(&stamp[0], ec_now_utc());
+		ZVAL_STR(&stamp[1], actor->id);
+		ZVAL_STR(&stamp[2], d.id);
+		status_stamp = ec_db_exec(&db, "UPDATE dialog SET modified_at = ?, modified_by_id = ? WHERE id = ?", stamp, 3, NULL);
+		zval_ptr_dtor(&stamp[0]);
+		if (status_stamp == FAILURE) {
+			goto abort;
 		}
 	}
 	if (ec_tx_commit(&db, &ev) == FAILURE) {

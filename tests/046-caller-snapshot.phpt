@@ -87,6 +87,17 @@ foreach (ec_backends() as $backend) {
         ebla_chat_post($pdo, $anna, $d, 'four');
     }, fn() => 'still unread ' . ebla_chat_mark_read($caller, $bob, $d));
     echo "  ", ec_recount_line($pdo), "\n";
+
+    echo "adding a member someone else added after the caller's snapshot\n";
+    $carol = ec_user($pdo, 'carol');
+    ec_in_old_snapshot($caller, function () use ($pdo, $anna, $d, $carol) {
+        ebla_chat_dialog_members($pdo, $anna, $d, [$carol]);
+    }, function () use ($caller, $anna, $d, $carol) {
+        ebla_chat_dialog_members($caller, $anna, $d, [$carol]);  // its answer is read in the caller's snapshot
+        return 'done';
+    });
+    echo "  membership rows of carol: ", ec_scalar($pdo, 'SELECT COUNT(*) FROM dialog_user WHERE user_id = ? AND dialog_id = ?', [$carol, $d]),
+        "; ", ec_recount_line($pdo), "\n";
     $caller = null;
 }
 ?>
@@ -104,6 +115,9 @@ edit of a message deleted after the caller's snapshot
 mark_read of everything after more posts
   attempt 1: still unread 0
   counters exact
+adding a member someone else added after the caller's snapshot
+  attempt 1: done
+  membership rows of carol: 1; counters exact
 == pgsql
 mark_read counts what others committed after the caller's snapshot
   attempt 1: serialization failure, surfaced at once (caller still in its transaction: true)
@@ -121,3 +135,7 @@ mark_read of everything after more posts
   attempt 1: serialization failure, surfaced at once (caller still in its transaction: true)
   attempt 2: still unread 0
   counters exact
+adding a member someone else added after the caller's snapshot
+  attempt 1: serialization failure, surfaced at once (caller still in its transaction: true)
+  attempt 2: done
+  membership rows of carol: 1; counters exact

@@ -1,5 +1,5 @@
 --TEST--
-Concurrency: worker processes posting, reading, editing and deleting, half of it inside their own REPEATABLE READ transactions, leave every counter equal to a recount; no deadlock of the engine's own transaction reaches a caller
+Concurrency: worker processes posting, reading, editing and deleting, half of it inside their own REPEATABLE READ transactions, and one process killed meanwhile, leave every counter equal to a recount; no deadlock of the engine's own transaction reaches a caller
 --SKIPIF--
 <?php require __DIR__ . '/skipif.inc'; ?>
 --FILE--
@@ -23,6 +23,34 @@ foreach (ec_backends() as $backend) {
         ebla_chat_dialog_open($pdo, $users[1], [$users[0], $users[2], $users[3]], ['name' => 'two'])['id'],
     ];
     [$user, $pass] = ec_credentials($backend);
+    // A victim process posting and deleting in a loop, killed (SIGKILL) while the workers run:
+    // whatever it had not committed is rolled back by the server, never half-written.
+    $victim = null;
+    if (function_exists('pcntl_fork') && function_exists('posix_kill')) {
+        $victimScript = tempnam(sys_get_temp_dir(), 'ebla_victim') . '.php';
+        file_put_contents($victimScript, '<?php
+            $a = json_decode($argv[1], true);
+            $pdo = new PDO($a["dsn"], $a["user"], $a["pass"], [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]);
+            if (str_starts_with($a["dsn"], "sqlite:")) { $pdo->exec("PRAGMA busy_timeout = 30000"); }
+            echo "up\n";
+            for ($i = 0; ; $i++, usleep(2000)) {
+                $m = ebla_chat_post($pdo, $a["me"], $a["dialog"], "victim $i @user1");
+                if ($i % 3 === 0) { ebla_chat_message_delete($pdo, $a["me"], $m["id"]); }
+                if ($i % 4 === 0) { $pdo->beginTransaction(); ebla_chat_post($pdo, $a["me"], $a["dialog"], "victim in tx"); ebla_chat_mark_read($pdo, $a["me"], $a["dialog"]); $pdo->commit(); }
+            }');
+        $cmd = ec_php_command($victimScript);
+        $cmd[] = json_encode(['dsn' => $dsn, 'user' => $user, 'pass' => $pass, 'me' => $users[3], 'dialog' => $dialogs[0]]);
+        $victim = proc_open($cmd, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $victimPipes);
+        fgets($victimPipes[1]);  // it runs
+        $victimPid = proc_get_status($victim)['pid'];
+        $killer = pcntl_fork();
+        if ($killer === 0) {
+            usleep(mt_rand(200000, 600000));
+            posix_kill($victimPid, SIGKILL);
+            // Leave without running the parent's shutdown functions or closing its connections.
+            posix_kill(posix_getpid(), SIGKILL);
+        }
+    }
     $outs = ec_race(4, <<<'PHP'
         require json_decode($argv[1], true)["inc"];
         $a = json_decode($argv[1], true);
@@ -71,17 +99,24 @@ foreach (ec_backends() as $backend) {
                         $problems[] = 'own transaction: ' . $e->getMessage();
                         break;
                     }
-                    if (!ec_is_transient($e) || $attempt >= 20) {
+                    // PostgreSQL at REPEATABLE READ: the first updater wins, so a busy dialog may
+                    // fail a caller's transaction many times in a row; it retries, backing off.
+                    if (!ec_is_transient($e) || $attempt >= 100) {
                         $problems[] = 'caller transaction: ' . $e->getMessage();
                         break;
                     }
-                    usleep(mt_rand(1000, 10000));  // the caller retries its whole transaction
+                    usleep(mt_rand(1000, 2000 * min($attempt, 20)));  // the caller retries its whole transaction
                 }
             }
         }
         echo $problems ? implode("\n", $problems) : 'ok';
         PHP, ['dsn' => $dsn, 'user' => $user, 'pass' => $pass, 'users' => $users, 'dialogs' => $dialogs,
               'rounds' => $rounds, 'inc' => __DIR__ . '/concurrency.inc']);
+    if ($victim) {
+        pcntl_waitpid($killer, $status);
+        proc_close($victim);
+        unlink($victimScript);
+    }
     foreach ($outs as $i => $out) {
         if (trim($out) !== 'ok') {
             echo "$backend worker $i: $out\n";

@@ -10,6 +10,7 @@
  *       [--zip=FILE]           the package (default: built now with espocrm/build.php)
  *       [--messages=N]         posts measured over WebSocket (default 200)
  *       [--redis-stop=CMD --redis-start=CMD]  stop/start the instance's Redis for the outage test
+ *       [--daemon-restart=CMD] restart the WebSocket daemon (returns once it is started)
  *       [--outage=SECONDS]     length of that outage (default 3)
  *       [--report=FILE]        also write the results as Markdown
  *
@@ -150,6 +151,12 @@ $roleNone = must($t, 'create role: no Dialog', $admin->post('Role', [
     'fieldData' => new stdClass(),
 ]))['id'] ?? '';
 
+$rolePortalReach = must($t, 'create role: Dialog read own, portal permission yes', $admin->post('Role', [
+    'name' => "e2e $run chat portal",
+    'data' => ['Dialog' => ['create' => 'yes', 'read' => 'own'], 'User' => ['read' => 'team']],
+    'fieldData' => new stdClass(),
+    'portalPermission' => 'yes',
+]))['id'] ?? '';
 $users = [];
 
 foreach ([
@@ -157,6 +164,7 @@ foreach ([
     'bob' => [[$teamA], [$roleOwn]],
     'carol' => [[$teamB], [$roleAll]],
     'dave' => [[$teamA], [$roleNone]],
+    'erin' => [[$teamA], [$rolePortalReach]],
 ] as $name => [$teams, $roles]) {
     $body = must($t, "create user $name", $admin->post('User', [
         'userName' => "e2e$run$name",
@@ -315,6 +323,39 @@ $r = $alice->get('EblaChat/dialogs', ['parentType' => 'Account', 'parentId' => $
 $t->ok('GET dialogs ?parentType&parentId (side panel)', $r->status === 200 && array_column($r->body['list'] ?? [], 'id') === [$button['id'] ?? ''], $r->describe());
 $r = $alice->post('EblaChat/dialogs', ['memberIds' => [$bobId], 'parentType' => 'Account', 'parentId' => $accountId, 'name' => "e2e $run about the account"]);
 $t->ok('POST dialogs with a parent', $r->status === 200 && ($r->body['parentId'] ?? '') === $accountId, $r->describe());
+
+echo "== portal users\n";
+$portal = must($t, 'create a portal', $admin->post('Portal', ['name' => "e2e $run portal", 'isActive' => true]));
+$portalRole = must($t, 'create a portal role with Dialog access', $admin->post('PortalRole', [
+    'name' => "e2e $run portal chat", 'data' => ['Dialog' => ['create' => 'yes', 'read' => 'own']], 'fieldData' => new stdClass(),
+]));
+$paulBody = must($t, 'create portal user paul', $admin->post('User', [
+    'userName' => "e2e{$run}paul", 'firstName' => 'Paul', 'lastName' => "E2e$run", 'type' => 'portal', 'isActive' => true,
+    'password' => $password, 'passwordConfirm' => $password,
+    'portalsIds' => [$portal['id'] ?? ''], 'portalRolesIds' => [$portalRole['id'] ?? ''],
+]));
+$paulId = $paulBody['id'] ?? '';
+$paul = new Api($apiUrl . 'portal-access/' . ($portal['id'] ?? '') . '/', "e2e{$run}paul", $password);
+$erin = $users['erin']['api'];
+$r = $alice->post('EblaChat/dialogs', ['memberIds' => [$paulId]]);
+$t->ok('a user without the portal permission cannot reach a portal user (403)', $r->status === 403, $r->describe());
+$portalDialog = must($t, 'a user with the portal permission opens a dialog with the portal user', $erin->post('EblaChat/dialogs', ['memberIds' => [$paulId]]));
+$r = $paul->get('EblaChat/dialogs');
+$t->ok('portal API: the portal user lists his dialog', $r->status === 200 && array_column($r->body['list'] ?? [], 'id') === [$portalDialog['id'] ?? '-'], $r->describe());
+$r = $paul->post('EblaChat/dialogs/' . ($portalDialog['id'] ?? '') . '/messages', ['text' => 'hello from the portal']);
+$t->ok('portal API: the portal user posts', $r->status === 200, $r->describe());
+$r = $erin->get('EblaChat/unread');
+$t->ok('the internal member gets the portal user\'s message as unread', ($r->body['dialogs'][$portalDialog['id'] ?? '-'] ?? 0) === 1, $r->describe());
+$r = $paul->get('EblaChat/partners');
+$t->ok('portal API: the portal user reaches only the users of his dialogs', $r->status === 200 && array_column($r->body['list'] ?? [], 'id') === [$users['erin']['id']], $r->describe());
+$r = $paul->post('EblaChat/dialogs', ['memberIds' => [$bobId]]);
+$t->ok('portal API: a user outside his dialogs is refused (403)', $r->status === 403, $r->describe());
+$r = $paul->get("EblaChat/dialogs/$dialogId");
+$t->ok('portal API: another dialog is refused (403)', $r->status === 403, $r->describe());
+$r = $paul->get('Dialog/' . ($portalDialog['id'] ?? ''));
+$t->ok('portal API: EspoCRM\'s own Dialog read for a member', $r->status === 200, $r->describe());
+$r = $paul->get("Dialog/$dialogId");
+$t->ok('portal API: EspoCRM\'s own Dialog read refused for a non-member', $r->status === 403, $r->describe());
 
 echo "== EspoCRM's own endpoints\n";
 $r = $alice->get('Dialog', ['maxSize' => 50]);
@@ -510,6 +551,46 @@ if ($wsUrl === 'none' || !$wsUrl) {
             $figures['latency']['eventBeforeResponse']);
         $t->ok("latency: $n posts, none lost", $lost === 0, "$lost lost");
         $t->ok('latency: median post-to-WebSocket well under a second', percentile($responseToEvent, 50) < 100, json_encode($figures['latency']));
+
+        if (!empty($opt['daemon-restart'])) {
+            echo "== WebSocket daemon restart\n";
+            $wsBob->close();
+            exec($opt['daemon-restart'] . ' 2>&1', $out, $status);
+            $t->ok('daemon restarted', $status === 0, implode("\n", $out));
+            $restartedAt = microtime(true);
+            $wsBob = null;
+
+            while ($wsBob === null && microtime(true) - $restartedAt < 30) {
+                try {
+                    $wsBob = new Wamp($wsUrl, $bobCred['token'], $bobCred['userId']);
+                } catch (Throwable) {
+                    usleep(200000);
+                }
+            }
+
+            $t->ok('the client connects again', $wsBob !== null);
+
+            if ($wsBob !== null) {
+                $reconnectedAfter = microtime(true) - $restartedAt;
+
+                foreach (['eblaChat.message', 'eblaChat.resync'] as $topic) {
+                    $wsBob->subscribe($topic);
+                }
+
+                $ev = $wsBob->waitFor(fn ($e) => $e['topic'] === 'eblaChat.resync' && ($e['data']['reason'] ?? '') === 'daemon', 20);
+                $t->ok('eblaChat.resync (daemon) reaches the reconnected client', $ev !== null);
+                $r = $alice->post("EblaChat/dialogs/$dialogId/messages", ['text' => 'after the daemon restart']);
+                $id = $r->body['id'] ?? '-';
+                $ev = $wsBob->waitFor(fn ($e) => $e['topic'] === 'eblaChat.message' && ($e['data']['messageId'] ?? '') === $id, 5);
+                $t->ok('delivery after the daemon restart', $ev !== null);
+                $figures['daemonRestart'] = ['reconnectSeconds' => round($reconnectedAfter, 2)];
+                printf("   the client was connected again %.2f s after the restart command\n", $reconnectedAfter);
+            } else {
+                $wsBob = new Wamp($wsUrl, $bobCred['token'], $bobCred['userId']);
+            }
+
+            $wsBob->subscribe("streamUpdate.Dialog.$dialogId");
+        }
 
         if (!empty($opt['redis-stop']) && !empty($opt['redis-start'])) {
             echo "== Redis outage\n";

@@ -51,7 +51,7 @@ class ChatProvider implements Provider
                 'name' => $popup['name'],
                 'unread' => $popup['unread'],
                 'lastMessage' => $last,
-                'url' => '#EblaChat/dialog/' . $popup['dialogId'],
+                'url' => '#Dialog/view/' . $popup['dialogId'],
             ]);
         }
 

@@ -11,6 +11,8 @@
  *       [--messages=N]         posts measured over WebSocket (default 200)
  *       [--redis-stop=CMD --redis-start=CMD]  stop/start the instance's Redis for the outage test
  *       [--daemon-restart=CMD] restart the WebSocket daemon (returns once it is started)
+ *       [--browser=DIR [--chromium=PATH]]  also check EspoCRM's own UI in Chromium (DIR holds
+ *                              node_modules/playwright-core; browser.js)
  *       [--outage=SECONDS]     length of that outage (default 3)
  *       [--report=FILE]        also write the results as Markdown
  *
@@ -441,6 +443,28 @@ $t->ok('popup notifications: never repeated on the next poll', $r->status === 20
 $bob->post("EblaChat/dialogs/$dialogId/read", []);
 $r = $bob->get('Notification/action/notReadCount');
 $t->ok('the bell drops once read', $r->body === $before, "before $before, " . $r->describe());
+
+// ---------------------------------------------------------------- EspoCRM's own UI (optional)
+if (!empty($opt['browser'])) {
+    echo "== EspoCRM's UI in a browser\n";
+    $text = "for the browser $run";
+    $alice->post("EblaChat/dialogs/$dialogId/messages", ['text' => $text]);
+    $args = json_encode([
+        'modules' => rtrim($opt['browser'], '/') . '/node_modules', 'chromium' => $opt['chromium'] ?? '/usr/bin/chromium',
+        'url' => rtrim($opt['url'], '/'), 'userName' => "e2e{$run}bob", 'password' => $password, 'dialogId' => $dialogId,
+    ]);
+    $out = [];
+    exec('node ' . escapeshellarg(__DIR__ . '/browser.js') . ' ' . escapeshellarg($args) . ' 2>&1', $out, $status);
+    $ui = json_decode((string) end($out), true) ?? [];
+    $t->ok('browser: the popup shows the dialog, its unread count and the last message',
+        is_string($ui['popup'] ?? null) && str_contains($ui['popup'], $users['alice']['name']) && str_contains($ui['popup'], $text), json_encode($ui['popup'] ?? $out));
+    $t->ok('browser: #Dialog lists the direct dialog under the other member\'s name',
+        is_string($ui['list'] ?? null) && str_contains($ui['list'], $users['alice']['name']), json_encode($ui['list'] ?? null));
+    $t->ok('browser: the Dialog record\'s stream shows the chat messages', is_string($ui['stream'] ?? null) && str_contains($ui['stream'], $text), json_encode($ui['stream'] ?? null));
+    $t->ok('browser: the Dialog stream has no post form', ($ui['streamForm'] ?? true) === false);
+    $t->ok('browser: no script errors', ($ui['errors'] ?? ['no result']) === [], json_encode($ui['errors'] ?? $out));
+    $bob->post("EblaChat/dialogs/$dialogId/read", []);
+}
 
 // ---------------------------------------------------------------- WebSocket
 $wsUrl = $opt['ws'] ?? ($config['webSocketUrl'] ?? null);

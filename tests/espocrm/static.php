@@ -303,6 +303,28 @@ foreach (['', 'http://x', 'tcp://'] as $bad) {
     }
 }
 
+require_once __DIR__ . '/stubs.php';
+$member = new Espo\Core\WebSocket\FakeConnection();
+$refused = new Espo\Core\WebSocket\FakeConnection();
+$pusher = new Espo\Core\WebSocket\Pusher(['1' => $member, '2' => $refused], ['1' => ['streamUpdate.Dialog.d1', 'eblaChat.resync'], '2' => ['eblaChat.resync']]);
+$log = new Espo\Core\Utils\Log();
+$subscriber = new Espo\Modules\EblaChat\Classes\WebSocket\RedisSubscriber($log);
+(fn () => $this->pusher = $pusher)->call($subscriber);
+$deliver = fn (string $payload) => (fn () => $this->deliver($payload))->call($subscriber);
+$deliver('{"createdById":"u1","topicId":"streamUpdate.Dialog.d1"}');
+check('messager: a broadcast reaches only the subscriptions that passed the access check',
+    count($member->events) === 1 && $member->events[0][0] === 'streamUpdate.Dialog.d1' && $refused->events === [] && $pusher->received === []);
+$deliver('{"dialogId":"d1","userId":"u2","topicId":"eblaChat.message"}');
+check('messager: an event for one user goes to the Pusher as it is', $pusher->received === ['{"dialogId":"d1","userId":"u2","topicId":"eblaChat.message"}']);
+$deliver('not JSON');
+$deliver('{"no":"topic"}');
+$deliver('[1]');
+check('messager: what is not a WebSocket submission is dropped and logged', count($pusher->received) === 1
+    && count(array_filter($log->lines, fn ($l) => $l[0] === 'warning')) === 3);
+(fn () => $this->resync('redis'))->call($subscriber);
+check('messager: resync goes to every subscriber of eblaChat.resync', count($member->events) === 2 && count($refused->events) === 1
+    && $refused->events[0][1]->reason === 'redis');
+
 // ---------------------------------------------------------------- the package builds
 $out = sys_get_temp_dir() . '/ebla-chat-static-' . getmypid();
 exec(escapeshellarg(PHP_BINARY) . ' -n ' . escapeshellarg("$pkg/build.php") . ' --out=' . escapeshellarg($out), $lines, $status);
@@ -337,7 +359,6 @@ if (is_file($zip)) {
 if (!extension_loaded('ebla_chat')) {
     check('ebla_chat loaded for the REST layer checks', false);
 } else {
-    require __DIR__ . '/stubs.php';
     restLayer();
 }
 

@@ -11,6 +11,8 @@
  *       [--messages=N]         posts measured over WebSocket (default 200)
  *       [--redis-stop=CMD --redis-start=CMD]  stop/start the instance's Redis for the outage test
  *       [--daemon-restart=CMD] restart the WebSocket daemon (returns once it is started)
+ *       [--uninstall]          also uninstall (data kept) and install again, then restore the
+ *                              WebSocket settings the uninstall switched off
  *       [--browser=DIR [--chromium=PATH]]  also check EspoCRM's own UI in Chromium (DIR holds
  *                              node_modules/playwright-core; browser.js)
  *       [--outage=SECONDS]     length of that outage (default 3)
@@ -669,6 +671,47 @@ if ($wsUrl === 'none' || !$wsUrl) {
     } catch (Throwable $e) {
         $t->ok('WebSocket checks', false, $e->getMessage());
     }
+}
+
+// ---------------------------------------------------------------- uninstall and install again (optional)
+if (!empty($opt['uninstall'])) {
+    echo "== uninstall, data kept, install again\n";
+    $before = include "$root/data/config.php";
+    $beforeInternal = is_file("$root/data/config-internal.php") ? include "$root/data/config-internal.php" : [];
+    $messager = $beforeInternal['webSocketMessager'] ?? $before['webSocketMessager'] ?? null;
+    $counts = fn () => [
+        (int) $pdo->query('SELECT COUNT(*) FROM dialog')->fetchColumn(),
+        (int) $pdo->query('SELECT COUNT(*) FROM dialog_user')->fetchColumn(),
+        (int) $pdo->query("SELECT COUNT(*) FROM note WHERE parent_type = 'Dialog'")->fetchColumn(),
+    ];
+    $kept = $counts();
+    [$status, $out] = espoCommand($plainPhp, $root, 'extension -u --name=EblaChat');
+    $t->ok('uninstall refused without the extension (CLI)', $status !== 0 && str_contains($out, 'pecl install ebla_chat'), $out);
+    [$status, $out] = espoCommand($php, $root, 'extension -u --name=EblaChat');
+    $t->ok('uninstall with the extension', $status === 0, $out);
+    $t->ok('uninstalling keeps the dialogs, memberships and messages', $counts() === $kept, json_encode([$kept, $counts()]));
+    $afterConfig = (include "$root/data/config.php") + (is_file("$root/data/config-internal.php") ? include "$root/data/config-internal.php" : []);
+    $t->ok('uninstalling unsets the EblaRedis messager and switches WebSocket off', $messager !== 'EblaRedis'
+        || (($afterConfig['webSocketMessager'] ?? null) !== 'EblaRedis' && empty($afterConfig['useWebSocket'])), json_encode([$afterConfig['webSocketMessager'] ?? null, $afterConfig['useWebSocket'] ?? null]));
+    // The web server's opcache may hold the old config file for opcache.revalidate_freq (2 s).
+    sleep(3);
+    $r = $admin->post('Team', ['name' => "e2e $run after uninstall"]);
+    $t->ok('EspoCRM saves (and notifies) normally without the package', $r->status === 200, $r->describe());
+    $r = $alice->get('EblaChat/dialogs');
+    $t->ok('the chat API is gone', $r->status === 404, $r->describe());
+    [$status, $out] = espoCommand($php, $root, 'extension --file=' . escapeshellarg($zip));
+    $t->ok('install again', $status === 0, $out);
+    $t->ok('ebla_chat_schema() has nothing to do after the new install', ($ran = ebla_chat_schema($pdo)) === [], implode('; ', $ran));
+    $r = $bob->get("EblaChat/dialogs/$dialogId/messages", ['maxSize' => 1]);
+    $t->ok('the kept history is there again', $r->status === 200 && count($r->body['list'] ?? []) === 1, $r->describe());
+    // Give the instance back its WebSocket settings.
+    $restore = var_export(['useWebSocket' => $before['useWebSocket'] ?? false, 'webSocketMessager' => $messager], true);
+    exec('cd ' . escapeshellarg($root) . ' && ' . $php . ' -r ' . escapeshellarg(
+        'require "bootstrap.php"; $app = new Espo\Core\Application(); $app->setupSystemUser();' .
+        '$w = $app->getContainer()->getByClass(Espo\Core\InjectableFactory::class)->create(Espo\Core\Utils\Config\ConfigWriter::class);' .
+        'foreach (' . $restore . ' as $k => $v) { $w->set($k, $v); } $w->save();'
+    ) . ' 2>&1', $out, $status);
+    $t->ok('WebSocket settings restored', $status === 0, implode("\n", $out));
 }
 
 $failed = $t->failed();

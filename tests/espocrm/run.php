@@ -11,6 +11,8 @@
  *       [--messages=N]         posts measured over WebSocket (default 200)
  *       [--redis-stop=CMD --redis-start=CMD]  stop/start the instance's Redis for the outage test
  *       [--daemon-restart=CMD] restart the WebSocket daemon (returns once it is started)
+ *       [--plain-url=URL]      the same EspoCRM served by a PHP without ebla_chat: the web install
+ *                              is refused, EspoCRM keeps working without the engine
  *       [--uninstall]          also uninstall (data kept) and install again, then restore the
  *                              WebSocket settings the uninstall switched off
  *       [--browser=DIR [--chromium=PATH]]  also check EspoCRM's own UI in Chromium (DIR holds
@@ -671,6 +673,31 @@ if ($wsUrl === 'none' || !$wsUrl) {
     } catch (Throwable $e) {
         $t->ok('WebSocket checks', false, $e->getMessage());
     }
+}
+
+// ---------------------------------------------------------------- a web server without the extension (optional)
+if (!empty($opt['plain-url'])) {
+    echo "== the same EspoCRM served by a PHP without the extension\n";
+    $plainApi = rtrim($opt['plain-url'], '/') . '/api/v1/';
+    $plainAdmin = new Api($plainApi, $adminUser, $adminPass);
+    $r = $plainAdmin->request('POST', 'Extension/action/upload', 'data:application/zip;base64,' . base64_encode(file_get_contents($zip)));
+    $t->ok('web: the package uploads', $r->status === 200 && !empty($r->body['id']), $r->describe());
+    $r = $plainAdmin->post('Extension/action/install', ['id' => $r->body['id'] ?? '']);
+    $t->ok('web: install refused without the extension, with the reason', $r->status >= 400 && str_contains($r->reason() . $r->raw, 'pecl install ebla_chat'), $r->describe());
+    sleep(3); // opcache.revalidate_freq: the web server sees the config the installer restored
+    $after = include "$root/data/config.php";
+    $t->ok('web: no maintenance mode left after the refused install', empty($after['maintenanceMode']));
+    $r = $alice->get('EblaChat/unread');
+    $t->ok('web: the package that was installed still works (the refusal removed only the new upload)', $r->status === 200, $r->describe());
+    $plainAlice = new Api($plainApi, $alice->userName(), $password);
+    $r = $plainAlice->get('EblaChat/unread');
+    $t->ok('without the extension: the chat API answers 500 with the reason', $r->status === 500 && str_contains($r->reason(), 'ebla_chat'), $r->describe());
+    $r = $plainAlice->get('Notification/action/notReadCount');
+    $t->ok('without the extension: the bell still counts EspoCRM\'s notifications', $r->status === 200 && is_int($r->body), $r->describe());
+    $r = $plainAlice->get('Dialog', ['maxSize' => 5]);
+    $t->ok('without the extension: EspoCRM\'s Dialog list still answers', $r->status === 200, $r->describe());
+    $r = $plainAdmin->post('Account', ['name' => "e2e $run without the extension", 'assignedUserId' => $bobId]);
+    $t->ok('without the extension: EspoCRM saves and notifies (the Redis sender logs and drops)', $r->status === 200, $r->describe());
 }
 
 // ---------------------------------------------------------------- uninstall and install again (optional)

@@ -197,17 +197,20 @@ foreach ($routes as $i => $route) {
     }
 }
 
-$referenced = [];
-$walk = function ($value) use (&$walk, &$referenced): void {
+/** @return list<string> the package class names in a metadata value */
+function packageClasses(mixed $value): array
+{
     if (is_array($value)) {
-        array_walk($value, $walk);
-    } elseif (is_string($value) && str_starts_with($value, 'Espo\\Modules\\EblaChat\\')) {
-        $referenced[] = $value;
+        return array_merge([], ...array_map('packageClasses', array_values($value)));
     }
-};
+
+    return is_string($value) && str_starts_with($value, 'Espo\\Modules\\EblaChat\\') ? [$value] : [];
+}
+
+$referenced = [];
 
 foreach (new RecursiveIteratorIterator(new RecursiveDirectoryIterator($meta, FilesystemIterator::SKIP_DOTS)) as $file) {
-    $walk(json($file->getPathname()));
+    array_push($referenced, ...packageClasses(json($file->getPathname())));
 }
 
 foreach (array_unique($referenced) as $class) {
@@ -488,4 +491,7 @@ function restLayer(): void
 }
 
 echo "espocrm package: $checks checks, $failed failed\n";
-exit($failed === 0 ? 0 : 1);
+
+if (realpath($_SERVER['SCRIPT_FILENAME'] ?? '') === __FILE__) {
+    exit($failed === 0 ? 0 : 1);
+}

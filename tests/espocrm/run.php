@@ -330,6 +330,19 @@ $t->ok('GET dialogs ?parentType&parentId (side panel)', $r->status === 200 && ar
 $r = $alice->post('EblaChat/dialogs', ['memberIds' => [$bobId], 'parentType' => 'Account', 'parentId' => $accountId, 'name' => "e2e $run about the account"]);
 $t->ok('POST dialogs with a parent', $r->status === 200 && ($r->body['parentId'] ?? '') === $accountId, $r->describe());
 
+// The administrator picks the parent types in the Entity Manager (the parent field's entity list).
+$parentField = $admin->get('Admin/fieldManager/Dialog/parent')->body ?? [];
+$originalList = $parentField['entityList'] ?? [];
+$campaign = must($t, 'create a Campaign (admin)', $admin->post('Campaign', ['name' => "e2e $run campaign", 'status' => 'Planning', 'type' => 'Email']));
+$r = $admin->post('EblaChat/dialogs', ['memberIds' => [$bobId], 'name' => "e2e $run campaign dialog", 'parentType' => 'Campaign', 'parentId' => $campaign['id'] ?? '']);
+$t->ok('a type outside the parent field\'s entity list is refused (400)', $r->status === 400, $r->describe());
+$r = $admin->put('Admin/fieldManager/Dialog/parent', ['type' => 'linkParent', 'entityList' => array_merge($originalList, ['Campaign'])]);
+$t->ok('Entity Manager: the administrator adds Campaign to the parent field\'s entity list', $r->status === 200, $r->describe());
+$r = $admin->post('EblaChat/dialogs', ['memberIds' => [$bobId], 'name' => "e2e $run campaign dialog", 'parentType' => 'Campaign', 'parentId' => $campaign['id'] ?? '']);
+$t->ok('then a dialog can be linked to a Campaign, with no code change', $r->status === 200 && ($r->body['parentType'] ?? '') === 'Campaign', $r->describe());
+$r = $admin->put('Admin/fieldManager/Dialog/parent', ['type' => 'linkParent', 'entityList' => $originalList]);
+$t->ok('Entity Manager: the entity list restored', $r->status === 200 && $originalList !== [], $r->describe());
+
 echo "== portal users\n";
 $portal = must($t, 'create a portal', $admin->post('Portal', ['name' => "e2e $run portal", 'isActive' => true]));
 $portalRole = must($t, 'create a portal role with Dialog access', $admin->post('PortalRole', [

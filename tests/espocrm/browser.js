@@ -14,7 +14,12 @@ const { chromium } = require(a.modules + '/playwright-core');
     const browser = await chromium.launch({ executablePath: a.chromium, args: ['--no-sandbox'] });
     const page = await (await browser.newContext()).newPage();
     const errors = [];
-    const result = { popup: null, list: null, stream: null, streamForm: null, errors };
+    const result = { popup: null, list: null, stream: null, streamForm: null, errors, grouped: [] };
+    page.on('response', async r => {
+        if (r.url().includes('PopupNotification/action/grouped')) {
+            result.grouped.push(await r.text().catch(() => '?'));
+        }
+    });
     // EspoCRM 9.x plays a sound with a new popup; leaving the page cuts it ("play() request was
     // interrupted"): the browser's complaint, not a script error.
     const benign = text => /play\(\) request was interrupted/.test(text);

@@ -467,9 +467,18 @@ function restLayer(): void
     check('API: an array query parameter is 400', $status === 400);
     [$status, $body] = $call('ListPartners', $alice, [], ['q' => 'b']);
     check('API: partners follow the acl option', $status === 200 && array_column(json_decode((string) $body, true)['list'] ?? [], 'id') === [$bob], "$status $body");
+    $call('Mute', $bob, ['id' => $id], [], ['muted' => false]);
+    $call('PostMessage', $alice, ['id' => $id], [], ['text' => 'again']);
+    [$status, $body] = $call('Poll', $bob, [], ['peek' => 'true']);
+    [$status2, $body2] = $call('Poll', $bob, [], ['peek' => 'true']);
+    check('API: poll with peek leaves the popups', $status === 200 && count(json_decode((string) $body, true)['popups'] ?? []) === 1
+        && $body === $body2, "$status $body");
     [$status, $body] = $call('Poll', $bob, [], ['dialogId' => $id, 'after' => '0']);
     $poll = json_decode((string) $body, true);
-    check('API: poll with the open dialog', $status === 200 && isset($poll['unread']['total']) && count($poll['messages'] ?? []) === 1, "$status $body");
+    check('API: poll with the open dialog', $status === 200 && isset($poll['unread']['total']) && count($poll['messages'] ?? []) === 2
+        && count($poll['popups'] ?? []) === 1, "$status $body");
+    [$status, $body] = $call('Poll', $bob);
+    check('API: a poll without peek consumed the popups', $status === 200 && (json_decode((string) $body, true)['popups'] ?? null) === [], "$status $body");
     [$status] = $call('EditMessage', $bob, ['id' => $message['id'] ?? ''], [], ['text' => 'not mine']);
     check('API: editing another\'s message is 403', $status === 403);
     [$status, $body] = $call('EditMessage', $alice, ['id' => $message['id'] ?? ''], [], ['text' => 'edited']);

@@ -12,7 +12,8 @@
  *
  * <contents> lists every file `git ls-files` knows (plus new, not ignored ones) that a PECL user needs (sources, config.m4,
  * composer.json, LICENSE, stubs, tests, docs, examples); repository-only tooling (.ci/, scripts/, bench/, ...)
- * is left out. Roles: tests/ -> test; README*, LICENSE*, CHANGELOG*, docs/, examples/ -> doc;
+ * is left out. Roles: tests/ -> test; README*, LICENSE*, CHANGELOG*, docs/, examples/, espocrm/ (the
+ * EspoCRM extension package, built into its own zip) -> doc;
  * everything else -> src. The version comes from PHP_EBLA_CHAT_VERSION in php_ebla_chat.h; when it
  * changes, the previous release moves into <changelog> and <date> becomes today. Notes, date and
  * changelog of an unchanged version are kept, so regenerating is stable.
@@ -76,7 +77,7 @@ function role_of(string $path): string
         return 'test';
     }
     if (preg_match('~^(README|LICENSE|CHANGELOG|NEWS|CREDITS)([.-][^/]*)?$~i', $path)
-        || str_starts_with($path, 'docs/') || str_starts_with($path, 'examples/')) {
+        || str_starts_with($path, 'docs/') || str_starts_with($path, 'examples/') || str_starts_with($path, 'espocrm/')) {
         return 'doc';
     }
     return 'src';

@@ -10,6 +10,13 @@
  *       [--zip=FILE]           the package (default: built now with espocrm/build.php)
  *       [--messages=N]         posts measured over WebSocket (default 200)
  *       [--redis-stop=CMD --redis-start=CMD]  stop/start the instance's Redis for the outage test
+ *       [--daemon-restart=CMD] restart the WebSocket daemon (returns once it is started)
+ *       [--plain-url=URL]      the same EspoCRM served by a PHP without ebla_chat: the web install
+ *                              is refused, EspoCRM keeps working without the engine
+ *       [--uninstall]          also uninstall (data kept) and install again, then restore the
+ *                              WebSocket settings the uninstall switched off
+ *       [--browser=DIR [--chromium=PATH]]  also check EspoCRM's own UI in Chromium (DIR holds
+ *                              node_modules/playwright-core; browser.js)
  *       [--outage=SECONDS]     length of that outage (default 3)
  *       [--report=FILE]        also write the results as Markdown
  *
@@ -150,6 +157,12 @@ $roleNone = must($t, 'create role: no Dialog', $admin->post('Role', [
     'fieldData' => new stdClass(),
 ]))['id'] ?? '';
 
+$rolePortalReach = must($t, 'create role: Dialog read own, portal permission yes', $admin->post('Role', [
+    'name' => "e2e $run chat portal",
+    'data' => ['Dialog' => ['create' => 'yes', 'read' => 'own'], 'User' => ['read' => 'team']],
+    'fieldData' => new stdClass(),
+    'portalPermission' => 'yes',
+]))['id'] ?? '';
 $users = [];
 
 foreach ([
@@ -157,6 +170,7 @@ foreach ([
     'bob' => [[$teamA], [$roleOwn]],
     'carol' => [[$teamB], [$roleAll]],
     'dave' => [[$teamA], [$roleNone]],
+    'erin' => [[$teamA], [$rolePortalReach]],
 ] as $name => [$teams, $roles]) {
     $body = must($t, "create user $name", $admin->post('User', [
         'userName' => "e2e$run$name",
@@ -316,6 +330,52 @@ $t->ok('GET dialogs ?parentType&parentId (side panel)', $r->status === 200 && ar
 $r = $alice->post('EblaChat/dialogs', ['memberIds' => [$bobId], 'parentType' => 'Account', 'parentId' => $accountId, 'name' => "e2e $run about the account"]);
 $t->ok('POST dialogs with a parent', $r->status === 200 && ($r->body['parentId'] ?? '') === $accountId, $r->describe());
 
+// The administrator picks the parent types in the Entity Manager (the parent field's entity list).
+$parentField = $admin->get('Admin/fieldManager/Dialog/parent')->body ?? [];
+$originalList = $parentField['entityList'] ?? [];
+$campaign = must($t, 'create a Campaign (admin)', $admin->post('Campaign', ['name' => "e2e $run campaign", 'status' => 'Planning', 'type' => 'Email']));
+$r = $admin->post('EblaChat/dialogs', ['memberIds' => [$bobId], 'name' => "e2e $run campaign dialog", 'parentType' => 'Campaign', 'parentId' => $campaign['id'] ?? '']);
+$t->ok('a type outside the parent field\'s entity list is refused (400)', $r->status === 400, $r->describe());
+$r = $admin->put('Admin/fieldManager/Dialog/parent', ['type' => 'linkParent', 'entityList' => array_merge($originalList, ['Campaign'])]);
+$t->ok('Entity Manager: the administrator adds Campaign to the parent field\'s entity list', $r->status === 200, $r->describe());
+$r = $admin->post('EblaChat/dialogs', ['memberIds' => [$bobId], 'name' => "e2e $run campaign dialog", 'parentType' => 'Campaign', 'parentId' => $campaign['id'] ?? '']);
+$t->ok('then a dialog can be linked to a Campaign, with no code change', $r->status === 200 && ($r->body['parentType'] ?? '') === 'Campaign', $r->describe());
+$r = $admin->put('Admin/fieldManager/Dialog/parent', ['type' => 'linkParent', 'entityList' => $originalList]);
+$t->ok('Entity Manager: the entity list restored', $r->status === 200 && $originalList !== [], $r->describe());
+
+echo "== portal users\n";
+$portal = must($t, 'create a portal', $admin->post('Portal', ['name' => "e2e $run portal", 'isActive' => true]));
+$portalRole = must($t, 'create a portal role with Dialog access', $admin->post('PortalRole', [
+    'name' => "e2e $run portal chat", 'data' => ['Dialog' => ['create' => 'yes', 'read' => 'own']], 'fieldData' => new stdClass(),
+]));
+$paulBody = must($t, 'create portal user paul', $admin->post('User', [
+    'userName' => "e2e{$run}paul", 'firstName' => 'Paul', 'lastName' => "E2e$run", 'type' => 'portal', 'isActive' => true,
+    'password' => $password, 'passwordConfirm' => $password,
+    'portalsIds' => [$portal['id'] ?? ''], 'portalRolesIds' => [$portalRole['id'] ?? ''],
+]));
+$paulId = $paulBody['id'] ?? '';
+$paul = new Api($apiUrl . 'portal-access/' . ($portal['id'] ?? '') . '/', "e2e{$run}paul", $password);
+$erin = $users['erin']['api'];
+$r = $alice->post('EblaChat/dialogs', ['memberIds' => [$paulId]]);
+$t->ok('a user without the portal permission cannot reach a portal user (403)', $r->status === 403, $r->describe());
+$portalDialog = must($t, 'a user with the portal permission opens a dialog with the portal user', $erin->post('EblaChat/dialogs', ['memberIds' => [$paulId]]));
+$r = $paul->get('EblaChat/dialogs');
+$t->ok('portal API: the portal user lists his dialog', $r->status === 200 && array_column($r->body['list'] ?? [], 'id') === [$portalDialog['id'] ?? '-'], $r->describe());
+$r = $paul->post('EblaChat/dialogs/' . ($portalDialog['id'] ?? '') . '/messages', ['text' => 'hello from the portal']);
+$t->ok('portal API: the portal user posts', $r->status === 200, $r->describe());
+$r = $erin->get('EblaChat/unread');
+$t->ok('the internal member gets the portal user\'s message as unread', ($r->body['dialogs'][$portalDialog['id'] ?? '-'] ?? 0) === 1, $r->describe());
+$r = $paul->get('EblaChat/partners');
+$t->ok('portal API: the portal user reaches only the users of his dialogs', $r->status === 200 && array_column($r->body['list'] ?? [], 'id') === [$users['erin']['id']], $r->describe());
+$r = $paul->post('EblaChat/dialogs', ['memberIds' => [$bobId]]);
+$t->ok('portal API: a user outside his dialogs is refused (403)', $r->status === 403, $r->describe());
+$r = $paul->get("EblaChat/dialogs/$dialogId");
+$t->ok('portal API: another dialog is refused (403)', $r->status === 403, $r->describe());
+$r = $paul->get('Dialog/' . ($portalDialog['id'] ?? ''));
+$t->ok('portal API: EspoCRM\'s own Dialog read for a member', $r->status === 200, $r->describe());
+$r = $paul->get("Dialog/$dialogId");
+$t->ok('portal API: EspoCRM\'s own Dialog read refused for a non-member', $r->status === 403, $r->describe());
+
 echo "== EspoCRM's own endpoints\n";
 $r = $alice->get('Dialog', ['maxSize' => 50]);
 $listIds = array_column($r->body['list'] ?? [], 'id');
@@ -400,6 +460,28 @@ $t->ok('popup notifications: never repeated on the next poll', $r->status === 20
 $bob->post("EblaChat/dialogs/$dialogId/read", []);
 $r = $bob->get('Notification/action/notReadCount');
 $t->ok('the bell drops once read', $r->body === $before, "before $before, " . $r->describe());
+
+// ---------------------------------------------------------------- EspoCRM's own UI (optional)
+if (!empty($opt['browser'])) {
+    echo "== EspoCRM's UI in a browser\n";
+    $text = "for the browser $run";
+    $alice->post("EblaChat/dialogs/$dialogId/messages", ['text' => $text]);
+    $args = json_encode([
+        'modules' => rtrim($opt['browser'], '/') . '/node_modules', 'chromium' => $opt['chromium'] ?? '/usr/bin/chromium',
+        'url' => rtrim($opt['url'], '/'), 'userName' => "e2e{$run}bob", 'password' => $password, 'dialogId' => $dialogId,
+    ]);
+    $out = [];
+    exec('node ' . escapeshellarg(__DIR__ . '/browser.js') . ' ' . escapeshellarg($args) . ' 2>&1', $out, $status);
+    $ui = json_decode((string) end($out), true) ?? [];
+    $t->ok('browser: the popup shows the dialog, its unread count and the last message',
+        is_string($ui['popup'] ?? null) && str_contains($ui['popup'], $users['alice']['name']) && str_contains($ui['popup'], $text), json_encode($ui['popup'] ?? $out));
+    $t->ok('browser: #Dialog lists the direct dialog under the other member\'s name',
+        is_string($ui['list'] ?? null) && str_contains($ui['list'], $users['alice']['name']), json_encode($ui['list'] ?? null));
+    $t->ok('browser: the Dialog record\'s stream shows the chat messages', is_string($ui['stream'] ?? null) && str_contains($ui['stream'], $text), json_encode($ui['stream'] ?? null));
+    $t->ok('browser: the Dialog stream has no post form', ($ui['streamForm'] ?? true) === false);
+    $t->ok('browser: no script errors', ($ui['errors'] ?? ['no result']) === [], json_encode($ui['errors'] ?? $out));
+    $bob->post("EblaChat/dialogs/$dialogId/read", []);
+}
 
 // ---------------------------------------------------------------- WebSocket
 $wsUrl = $opt['ws'] ?? ($config['webSocketUrl'] ?? null);
@@ -511,6 +593,46 @@ if ($wsUrl === 'none' || !$wsUrl) {
         $t->ok("latency: $n posts, none lost", $lost === 0, "$lost lost");
         $t->ok('latency: median post-to-WebSocket well under a second', percentile($responseToEvent, 50) < 100, json_encode($figures['latency']));
 
+        if (!empty($opt['daemon-restart'])) {
+            echo "== WebSocket daemon restart\n";
+            $wsBob->close();
+            exec($opt['daemon-restart'] . ' 2>&1', $out, $status);
+            $t->ok('daemon restarted', $status === 0, implode("\n", $out));
+            $restartedAt = microtime(true);
+            $wsBob = null;
+
+            while ($wsBob === null && microtime(true) - $restartedAt < 30) {
+                try {
+                    $wsBob = new Wamp($wsUrl, $bobCred['token'], $bobCred['userId']);
+                } catch (Throwable) {
+                    usleep(200000);
+                }
+            }
+
+            $t->ok('the client connects again', $wsBob !== null);
+
+            if ($wsBob !== null) {
+                $reconnectedAfter = microtime(true) - $restartedAt;
+
+                foreach (['eblaChat.message', 'eblaChat.resync'] as $topic) {
+                    $wsBob->subscribe($topic);
+                }
+
+                $ev = $wsBob->waitFor(fn ($e) => $e['topic'] === 'eblaChat.resync' && ($e['data']['reason'] ?? '') === 'daemon', 20);
+                $t->ok('eblaChat.resync (daemon) reaches the reconnected client', $ev !== null);
+                $r = $alice->post("EblaChat/dialogs/$dialogId/messages", ['text' => 'after the daemon restart']);
+                $id = $r->body['id'] ?? '-';
+                $ev = $wsBob->waitFor(fn ($e) => $e['topic'] === 'eblaChat.message' && ($e['data']['messageId'] ?? '') === $id, 5);
+                $t->ok('delivery after the daemon restart', $ev !== null);
+                $figures['daemonRestart'] = ['reconnectSeconds' => round($reconnectedAfter, 2)];
+                printf("   the client was connected again %.2f s after the restart command\n", $reconnectedAfter);
+            } else {
+                $wsBob = new Wamp($wsUrl, $bobCred['token'], $bobCred['userId']);
+            }
+
+            $wsBob->subscribe("streamUpdate.Dialog.$dialogId");
+        }
+
         if (!empty($opt['redis-stop']) && !empty($opt['redis-start'])) {
             echo "== Redis outage\n";
             $outage = (float) ($opt['outage'] ?? 3);
@@ -564,6 +686,72 @@ if ($wsUrl === 'none' || !$wsUrl) {
     } catch (Throwable $e) {
         $t->ok('WebSocket checks', false, $e->getMessage());
     }
+}
+
+// ---------------------------------------------------------------- a web server without the extension (optional)
+if (!empty($opt['plain-url'])) {
+    echo "== the same EspoCRM served by a PHP without the extension\n";
+    $plainApi = rtrim($opt['plain-url'], '/') . '/api/v1/';
+    $plainAdmin = new Api($plainApi, $adminUser, $adminPass);
+    $r = $plainAdmin->request('POST', 'Extension/action/upload', 'data:application/zip;base64,' . base64_encode(file_get_contents($zip)));
+    $t->ok('web: the package uploads', $r->status === 200 && !empty($r->body['id']), $r->describe());
+    $r = $plainAdmin->post('Extension/action/install', ['id' => $r->body['id'] ?? '']);
+    $t->ok('web: install refused without the extension, with the reason', $r->status >= 400 && str_contains($r->reason() . $r->raw, 'pecl install ebla_chat'), $r->describe());
+    sleep(3); // opcache.revalidate_freq: the web server sees the config the installer restored
+    $after = include "$root/data/config.php";
+    $t->ok('web: no maintenance mode left after the refused install', empty($after['maintenanceMode']));
+    $r = $alice->get('EblaChat/unread');
+    $t->ok('web: the package that was installed still works (the refusal removed only the new upload)', $r->status === 200, $r->describe());
+    $plainAlice = new Api($plainApi, $alice->userName(), $password);
+    $r = $plainAlice->get('EblaChat/unread');
+    $t->ok('without the extension: the chat API answers 500 with the reason', $r->status === 500 && str_contains($r->reason(), 'ebla_chat'), $r->describe());
+    $r = $plainAlice->get('Notification/action/notReadCount');
+    $t->ok('without the extension: the bell still counts EspoCRM\'s notifications', $r->status === 200 && is_int($r->body), $r->describe());
+    $r = $plainAlice->get('Dialog', ['maxSize' => 5]);
+    $t->ok('without the extension: EspoCRM\'s Dialog list still answers', $r->status === 200, $r->describe());
+    $r = $plainAdmin->post('Account', ['name' => "e2e $run without the extension", 'assignedUserId' => $bobId]);
+    $t->ok('without the extension: EspoCRM saves and notifies (the Redis sender logs and drops)', $r->status === 200, $r->describe());
+}
+
+// ---------------------------------------------------------------- uninstall and install again (optional)
+if (!empty($opt['uninstall'])) {
+    echo "== uninstall, data kept, install again\n";
+    $before = include "$root/data/config.php";
+    $beforeInternal = is_file("$root/data/config-internal.php") ? include "$root/data/config-internal.php" : [];
+    $messager = $beforeInternal['webSocketMessager'] ?? $before['webSocketMessager'] ?? null;
+    $counts = fn () => [
+        (int) $pdo->query('SELECT COUNT(*) FROM dialog')->fetchColumn(),
+        (int) $pdo->query('SELECT COUNT(*) FROM dialog_user')->fetchColumn(),
+        (int) $pdo->query("SELECT COUNT(*) FROM note WHERE parent_type = 'Dialog'")->fetchColumn(),
+    ];
+    $kept = $counts();
+    [$status, $out] = espoCommand($plainPhp, $root, 'extension -u --name=EblaChat');
+    $t->ok('uninstall refused without the extension (CLI)', $status !== 0 && str_contains($out, 'pecl install ebla_chat'), $out);
+    [$status, $out] = espoCommand($php, $root, 'extension -u --name=EblaChat');
+    $t->ok('uninstall with the extension', $status === 0, $out);
+    $t->ok('uninstalling keeps the dialogs, memberships and messages', $counts() === $kept, json_encode([$kept, $counts()]));
+    $afterConfig = (include "$root/data/config.php") + (is_file("$root/data/config-internal.php") ? include "$root/data/config-internal.php" : []);
+    $t->ok('uninstalling unsets the EblaRedis messager and switches WebSocket off', $messager !== 'EblaRedis'
+        || (($afterConfig['webSocketMessager'] ?? null) !== 'EblaRedis' && empty($afterConfig['useWebSocket'])), json_encode([$afterConfig['webSocketMessager'] ?? null, $afterConfig['useWebSocket'] ?? null]));
+    // The web server's opcache may hold the old config file for opcache.revalidate_freq (2 s).
+    sleep(3);
+    $r = $admin->post('Team', ['name' => "e2e $run after uninstall"]);
+    $t->ok('EspoCRM saves (and notifies) normally without the package', $r->status === 200, $r->describe());
+    $r = $alice->get('EblaChat/dialogs');
+    $t->ok('the chat API is gone', $r->status === 404, $r->describe());
+    [$status, $out] = espoCommand($php, $root, 'extension --file=' . escapeshellarg($zip));
+    $t->ok('install again', $status === 0, $out);
+    $t->ok('ebla_chat_schema() has nothing to do after the new install', ($ran = ebla_chat_schema($pdo)) === [], implode('; ', $ran));
+    $r = $bob->get("EblaChat/dialogs/$dialogId/messages", ['maxSize' => 1]);
+    $t->ok('the kept history is there again', $r->status === 200 && count($r->body['list'] ?? []) === 1, $r->describe());
+    // Give the instance back its WebSocket settings.
+    $restore = var_export(['useWebSocket' => $before['useWebSocket'] ?? false, 'webSocketMessager' => $messager], true);
+    exec('cd ' . escapeshellarg($root) . ' && ' . $php . ' -r ' . escapeshellarg(
+        'require "bootstrap.php"; $app = new Espo\Core\Application(); $app->setupSystemUser();' .
+        '$w = $app->getContainer()->getByClass(Espo\Core\InjectableFactory::class)->create(Espo\Core\Utils\Config\ConfigWriter::class);' .
+        'foreach (' . $restore . ' as $k => $v) { $w->set($k, $v); } $w->save();'
+    ) . ' 2>&1', $out, $status);
+    $t->ok('WebSocket settings restored', $status === 0, implode("\n", $out));
 }
 
 $failed = $t->failed();

@@ -197,17 +197,20 @@ foreach ($routes as $i => $route) {
     }
 }
 
-$referenced = [];
-$walk = function ($value) use (&$walk, &$referenced): void {
+/** @return list<string> the package class names in a metadata value */
+function packageClasses(mixed $value): array
+{
     if (is_array($value)) {
-        array_walk($value, $walk);
-    } elseif (is_string($value) && str_starts_with($value, 'Espo\\Modules\\EblaChat\\')) {
-        $referenced[] = $value;
+        return array_merge([], ...array_map('packageClasses', array_values($value)));
     }
-};
+
+    return is_string($value) && str_starts_with($value, 'Espo\\Modules\\EblaChat\\') ? [$value] : [];
+}
+
+$referenced = [];
 
 foreach (new RecursiveIteratorIterator(new RecursiveDirectoryIterator($meta, FilesystemIterator::SKIP_DOTS)) as $file) {
-    $walk(json($file->getPathname()));
+    array_push($referenced, ...packageClasses(json($file->getPathname())));
 }
 
 foreach (array_unique($referenced) as $class) {
@@ -303,6 +306,28 @@ foreach (['', 'http://x', 'tcp://'] as $bad) {
     }
 }
 
+require_once __DIR__ . '/stubs.php';
+$member = new Espo\Core\WebSocket\FakeConnection();
+$refused = new Espo\Core\WebSocket\FakeConnection();
+$pusher = new Espo\Core\WebSocket\Pusher(['1' => $member, '2' => $refused], ['1' => ['streamUpdate.Dialog.d1', 'eblaChat.resync'], '2' => ['eblaChat.resync']]);
+$log = new Espo\Core\Utils\Log();
+$subscriber = new Espo\Modules\EblaChat\Classes\WebSocket\RedisSubscriber($log);
+(fn () => $this->pusher = $pusher)->call($subscriber);
+$deliver = fn (string $payload) => (fn () => $this->deliver($payload))->call($subscriber);
+$deliver('{"createdById":"u1","topicId":"streamUpdate.Dialog.d1"}');
+check('messager: a broadcast reaches only the subscriptions that passed the access check',
+    count($member->events) === 1 && $member->events[0][0] === 'streamUpdate.Dialog.d1' && $refused->events === [] && $pusher->received === []);
+$deliver('{"dialogId":"d1","userId":"u2","topicId":"eblaChat.message"}');
+check('messager: an event for one user goes to the Pusher as it is', $pusher->received === ['{"dialogId":"d1","userId":"u2","topicId":"eblaChat.message"}']);
+$deliver('not JSON');
+$deliver('{"no":"topic"}');
+$deliver('[1]');
+check('messager: what is not a WebSocket submission is dropped and logged', count($pusher->received) === 1
+    && count(array_filter($log->lines, fn ($l) => $l[0] === 'warning')) === 3);
+(fn () => $this->resync('redis'))->call($subscriber);
+check('messager: resync goes to every subscriber of eblaChat.resync', count($member->events) === 2 && count($refused->events) === 1
+    && $refused->events[0][1]->reason === 'redis');
+
 // ---------------------------------------------------------------- the package builds
 $out = sys_get_temp_dir() . '/ebla-chat-static-' . getmypid();
 exec(escapeshellarg(PHP_BINARY) . ' -n ' . escapeshellarg("$pkg/build.php") . ' --out=' . escapeshellarg($out), $lines, $status);
@@ -337,7 +362,6 @@ if (is_file($zip)) {
 if (!extension_loaded('ebla_chat')) {
     check('ebla_chat loaded for the REST layer checks', false);
 } else {
-    require __DIR__ . '/stubs.php';
     restLayer();
 }
 
@@ -443,9 +467,18 @@ function restLayer(): void
     check('API: an array query parameter is 400', $status === 400);
     [$status, $body] = $call('ListPartners', $alice, [], ['q' => 'b']);
     check('API: partners follow the acl option', $status === 200 && array_column(json_decode((string) $body, true)['list'] ?? [], 'id') === [$bob], "$status $body");
+    $call('Mute', $bob, ['id' => $id], [], ['muted' => false]);
+    $call('PostMessage', $alice, ['id' => $id], [], ['text' => 'again']);
+    [$status, $body] = $call('Poll', $bob, [], ['peek' => 'true']);
+    [$status2, $body2] = $call('Poll', $bob, [], ['peek' => 'true']);
+    check('API: poll with peek leaves the popups', $status === 200 && count(json_decode((string) $body, true)['popups'] ?? []) === 1
+        && $body === $body2, "$status $body");
     [$status, $body] = $call('Poll', $bob, [], ['dialogId' => $id, 'after' => '0']);
     $poll = json_decode((string) $body, true);
-    check('API: poll with the open dialog', $status === 200 && isset($poll['unread']['total']) && count($poll['messages'] ?? []) === 1, "$status $body");
+    check('API: poll with the open dialog', $status === 200 && isset($poll['unread']['total']) && count($poll['messages'] ?? []) === 2
+        && count($poll['popups'] ?? []) === 1, "$status $body");
+    [$status, $body] = $call('Poll', $bob);
+    check('API: a poll without peek consumed the popups', $status === 200 && (json_decode((string) $body, true)['popups'] ?? null) === [], "$status $body");
     [$status] = $call('EditMessage', $bob, ['id' => $message['id'] ?? ''], [], ['text' => 'not mine']);
     check('API: editing another\'s message is 403', $status === 403);
     [$status, $body] = $call('EditMessage', $alice, ['id' => $message['id'] ?? ''], [], ['text' => 'edited']);
@@ -467,4 +500,7 @@ function restLayer(): void
 }
 
 echo "espocrm package: $checks checks, $failed failed\n";
-exit($failed === 0 ? 0 : 1);
+
+if (realpath($_SERVER['SCRIPT_FILENAME'] ?? '') === __FILE__) {
+    exit($failed === 0 ? 0 : 1);
+}

@@ -187,3 +187,52 @@ namespace Espo\Core\Api {
         }
     }
 }
+
+namespace Espo\Core\Utils {
+    class Log
+    {
+        /** @var list<array{string, string}> */
+        public array $lines = [];
+
+        public function __call(string $level, array $args): void
+        {
+            $this->lines[] = [$level, (string) ($args[0] ?? '')];
+        }
+    }
+}
+
+namespace Espo\Core\WebSocket {
+    interface Subscriber
+    {
+        public function subscribe(Pusher $pusher, \React\EventLoop\LoopInterface $loop): void;
+    }
+
+    /** EspoCRM's Pusher as the messager sees it: the checked subscriptions and the fallback. */
+    class Pusher
+    {
+        /** @var list<string> */
+        public array $received = [];
+
+        public function __construct(
+            protected array $connections = [],
+            protected array $connectionIdTopicIdListMap = [],
+        ) {}
+
+        public function onMessageReceive(string $message): void
+        {
+            $this->received[] = $message;
+        }
+    }
+
+    /** A WAMP connection: records the events sent to it. */
+    class FakeConnection
+    {
+        /** @var list<array{string, object}> */
+        public array $events = [];
+
+        public function event(string $topicId, object $data): void
+        {
+            $this->events[] = [$topicId, $data];
+        }
+    }
+}

@@ -6,8 +6,10 @@ use Espo\Core\Api\Request;
 use Espo\Modules\EblaChat\Classes\Input;
 
 /**
- * GET EblaChat/poll[?dialogId&after&maxSize]: the polling fallback in one request: unread,
- * popups (consumed), and the new messages of the open dialog.
+ * GET EblaChat/poll[?dialogId&after&maxSize&peek]: the polling fallback in one request: unread,
+ * popups, and the new messages of the open dialog. Popups are consumed (returned once) unless
+ * peek=true: a client that leaves the popups to EspoCRM's popup notifications (WebSocket mode)
+ * polls with peek, or it takes the popups away from them.
  */
 class Poll extends Base
 {
@@ -25,6 +27,10 @@ class Poll extends Base
 
         if ($limit !== null) {
             $options['limit'] = $limit;
+        }
+
+        if (Input::queryBool($request, 'peek')) {
+            $options['peek'] = true;
         }
 
         $result = ebla_chat_poll($this->engine->pdo(), $this->engine->actorId(), $options);

@@ -35,7 +35,7 @@ class ChatProvider implements Provider
         try {
             $popups = ebla_chat_popups($this->entityManager->getPDO(), $user->getId());
         } catch (\EblaChat\Exception $e) {
-            $this->log->debug('Ebla Chat popups: ' . $e->getMessage());
+            $this->log->warning('Ebla Chat popups: ' . $e->getMessage());
 
             return [];
         }
@@ -51,7 +51,7 @@ class ChatProvider implements Provider
                 'name' => $popup['name'],
                 'unread' => $popup['unread'],
                 'lastMessage' => $last,
-                'url' => '#EblaChat/dialog/' . $popup['dialogId'],
+                'url' => '#Dialog/view/' . $popup['dialogId'],
             ]);
         }
 

@@ -1,0 +1,16 @@
+/*
+ * Client-side ACL of Dialog, matching the server's membership checker: the server returns only the
+ * dialogs the user is a member of (admins: all), so a dialog the client holds is the user's own;
+ * and a dialog's stream is its messages, readable by whoever may read dialogs.
+ */
+define('ebla-chat:acl/dialog', ['acl'], (Acl) => {
+    return class extends Acl {
+        checkScope(data, action, precise, entityAccessData) {
+            return super.checkScope(data, action === 'stream' ? 'read' : action, precise, entityAccessData);
+        }
+
+        checkIsOwner(model) {
+            return true;
+        }
+    };
+});

@@ -1,3 +1,6 @@
+dnl ebla_chat: chat engine for EspoCRM
+dnl Copyright (c) 2026 Ebla Chat team
+dnl SPDX-License-Identifier: MIT (see the LICENSE file)
 dnl ebla_chat: chat engine for EspoCRM.
 dnl Finds hiredis and libuuid with pkg-config (or --with-*=DIR), declares pdo.
 

@@ -53,6 +53,7 @@ static PHP_MINIT_FUNCTION(ebla_chat)
 	ec_forbidden_ce = register_class_EblaChat_ForbiddenException(spl_ce_RuntimeException, ec_exception_ce);
 	ec_bad_request_ce = register_class_EblaChat_BadRequestException(spl_ce_InvalidArgumentException, ec_exception_ce);
 	ec_connection_ce = register_class_EblaChat_ConnectionException(spl_ce_RuntimeException, ec_exception_ce);
+	ec_schema_ce = register_class_EblaChat_SchemaException(spl_ce_RuntimeException, ec_exception_ce);
 
 	ec_fanout_minit();
 	return SUCCESS;

@@ -62,7 +62,7 @@ function badges(PDO $pdo, string $userId): void
     printf("  %-12s bell %d | %s\n", $names[$userId] . ':', $u['total'], implode(', ', $rows));
 }
 
-h('Schema (EBLA_CHAT_SCHEMA_CORE: EspoCRM-shaped core tables plus dialog, dialog_user)');
+h('Schema (EBLA_CHAT_SCHEMA_CORE: EspoCRM 8.4 core tables plus dialog, dialog_user)');
 printf("  ebla_chat %s: %d statements; a second run: %d\n", ebla_chat_version(),
     count(ebla_chat_schema($pdo, EBLA_CHAT_SCHEMA_CORE)), count(ebla_chat_schema($pdo, EBLA_CHAT_SCHEMA_CORE)));
 

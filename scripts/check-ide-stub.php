@@ -1,5 +1,10 @@
 <?php
 /*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
+/*
  * Checks that the IDE stub (stubs/ebla_chat.php) describes exactly what the built extension
  * provides: every function, constant, class and interface, with the same parameter names, types,
  * defaults, by-reference flags and return types, and nothing more.

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# ebla_chat: chat engine for EspoCRM
+# Copyright (c) 2026 Ebla Chat team
+# SPDX-License-Identifier: MIT (see the LICENSE file)
 # The demo command: builds ebla_chat when needed and runs examples/demo.php on SQLite (no server).
 # Set EBLA_CHAT_REDIS_URL (e.g. tcp://127.0.0.1:16379) to also publish the demo's events to Redis.
 set -euo pipefail

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages needed to build, test, package and benchmark ebla_chat.
+# ebla_chat: chat engine for EspoCRM
+# Copyright (c) 2026 Ebla Chat team
+# SPDX-License-Identifier: MIT (see the LICENSE file)
+# Installs the Debian 12 packages needed to build, test, package and benchmark ebla_chat
+# (the Debian 13 packages of the second CI run are installed by scripts/trixie.sh in its chroot).
 # Idempotent: apt is not touched at all when every package is already installed,
 # so developers and warm CI machines pay nothing.
 set -euo pipefail
 
-# One list: extend it here (e.g. a plotting tool for bench/).
+# One list: extend it here.
 PACKAGES=(
   make gcc pkg-config git
   php8.2-cli php8.2-dev php-pear php-parser
@@ -14,6 +18,9 @@ PACKAGES=(
   mariadb-server mariadb-client
   postgresql postgresql-client
   valgrind
+  composer php-json-schema  # composer.json (PIE): `composer validate`, php-ext schema check
+  debootstrap               # the Debian 13 chroot of scripts/trixie.sh
+  php8.2-gd                 # bench/report.php draws bench/results.png
 )
 
 missing=()

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# ebla_chat: chat engine for EspoCRM
+# Copyright (c) 2026 Ebla Chat team
+# SPDX-License-Identifier: MIT (see the LICENSE file)
 # Regenerates stubs/*_arginfo.h from stubs/*.stub.php with the system PHP's gen_stub.php, offline.
 #
 #   scripts/gen-arginfo.sh           rewrite the committed headers

@@ -1,12 +1,17 @@
 <?php
 /*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
+/*
  * Keeps package.xml (PEAR package 2.0) in step with the repository.
  *
  *   php scripts/gen-package-xml.php           rewrite package.xml
  *   php scripts/gen-package-xml.php --check   fail, listing the differences, when package.xml is stale
  *
  * <contents> lists every file `git ls-files` knows (plus new, not ignored ones) that a PECL user needs (sources, config.m4,
- * config.w32, stubs, tests, docs, examples); repository-only tooling (.ci/, scripts/, bench/, ...)
+ * composer.json, LICENSE, stubs, tests, docs, examples); repository-only tooling (.ci/, scripts/, bench/, ...)
  * is left out. Roles: tests/ -> test; README*, LICENSE*, CHANGELOG*, docs/, examples/ -> doc;
  * everything else -> src. The version comes from PHP_EBLA_CHAT_VERSION in php_ebla_chat.h; when it
  * changes, the previous release moves into <changelog> and <date> becomes today. Notes, date and

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# ebla_chat: chat engine for EspoCRM
+# Copyright (c) 2026 Ebla Chat team
+# SPDX-License-Identifier: MIT (see the LICENSE file)
 # Private test services for the ebla_chat phpt suite: MariaDB, PostgreSQL 15, Redis and a 3-node
 # Redis Cluster, each in its own directory under $EBLA_CHAT_SERVICES_DIR, listening on 127.0.0.1
 # on ports that do not collide with the distro's own services.

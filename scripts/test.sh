@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# ebla_chat: chat engine for EspoCRM
+# Copyright (c) 2026 Ebla Chat team
+# SPDX-License-Identifier: MIT (see the LICENSE file)
 # The test command: installs dependencies, builds ebla_chat with developer flags (-Werror),
 # starts the private services, and runs the phpt suite with PHP's run-tests.php.
 #
@@ -10,7 +13,8 @@
 # PASSED. The last line printed is "N passed, N failed, N skipped".
 #
 # Environment: EBLA_CHAT_TEST_JOBS (parallel workers, default 2), EBLA_CHAT_SERVICES_DIR,
-# EBLA_CHAT_SKIP_DEPS=1 (do not run deps.sh), EBLA_CHAT_SKIP_BUILD=1 (use modules/ as it is).
+# EBLA_CHAT_SKIP_DEPS=1 (do not run deps.sh), EBLA_CHAT_SKIP_BUILD=1 (use modules/ as it is),
+# EBLA_CHAT_SKIP_SERVICES=1 (services and their EBLA_CHAT_TEST_* variables come from the caller).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -52,16 +56,20 @@ fi
 
 # ---------------------------------------------------------------- services
 # Reuse services a developer (or an earlier CI step) already started; stop only what we started.
+# EBLA_CHAT_SKIP_SERVICES=1: the EBLA_CHAT_TEST_* variables are already set by the caller (the
+# chroot run of scripts/trixie.sh, whose services live outside the chroot).
 started_services=0
-if ! bash scripts/services.sh status >/dev/null 2>&1; then
-  bash scripts/services.sh start
-  started_services=1
-fi
 cleanup() {
   if [ "$started_services" -eq 1 ]; then bash scripts/services.sh stop || true; fi
 }
-trap cleanup EXIT
-eval "$(bash scripts/services.sh env)"
+if [ "${EBLA_CHAT_SKIP_SERVICES:-0}" != 1 ]; then
+  if ! bash scripts/services.sh status >/dev/null 2>&1; then
+    bash scripts/services.sh start
+    started_services=1
+  fi
+  trap cleanup EXIT
+  eval "$(bash scripts/services.sh env)"
+fi
 # The suite fails (instead of skipping) when a service it needs is missing.
 export EBLA_CHAT_TEST_REQUIRE_SERVICES=1
 
@@ -73,7 +81,7 @@ RUN_TESTS="$ROOT/run-tests.php"            # phpize copies it into the build dir
 if [ ! -f "$RUN_TESTS" ]; then
   RUN_TESTS=$(ls /usr/lib/php/*/build/run-tests.php 2>/dev/null | tail -n 1 || true)
 fi
-[ -n "$RUN_TESTS" ] && [ -f "$RUN_TESTS" ] || { echo "test: run-tests.php not found (php8.2-dev)" >&2; exit 1; }
+[ -n "$RUN_TESTS" ] && [ -f "$RUN_TESTS" ] || { echo "test: run-tests.php not found (php8.2-dev: scripts/deps.sh)" >&2; exit 1; }
 
 PHP_BIN=$(command -v php)
 export TEST_PHP_EXECUTABLE="$PHP_BIN"

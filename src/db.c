@@ -89,6 +89,13 @@ static void ec_statements_reset(void)
 	EC_G(statements_owner) = NULL;
 }
 
+void ec_db_forget_statements(ec_db *db)
+{
+	if (EC_G(statements_owner) == db->pdo) {
+		ec_statements_reset();
+	}
+}
+
 /* The prepared statement for sql on this PDO, cached for the request. The cache belongs to one
  * PDO at a time (a statement keeps its PDO alive), so switching PDO objects drops it. */
 static zend_object *ec_prepare(ec_db *db, const char *sql, size_t sql_len)

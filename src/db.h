@@ -57,4 +57,8 @@ const char *ec_sql_for_update(const ec_db *db);
 
 void ec_db_request_shutdown(void);
 
+/* Drops the statements cached for db's PDO: after DDL changed a column's type, PostgreSQL refuses
+ * to run a statement prepared before ("cached plan must not change result type"). */
+void ec_db_forget_statements(ec_db *db);
+
 #endif

@@ -9,6 +9,7 @@
 #include "ids.h"
 #include "options.h"
 #include "text.h"
+#include "schema.h"
 
 #define EC_LIST_LIMIT_DEFAULT 50
 #define EC_LIST_LIMIT_MAX 200
@@ -541,6 +542,21 @@ static zend_result ec_parent_options(HashTable *opts, zend_string **type, zend_s
 	return SUCCESS;
 }
 
+/* Runs the INSERT of a direct dialog. When a row went in (a new pair, or a duplicate because
+ * the unique index is gone) the index must exist: checked before anything reads or locks the
+ * pair, so a missing index fails at once (SchemaException) in every process and nothing is
+ * written. MySQL counts a duplicate as 0 rows (1 with MYSQL_ATTR_FOUND_ROWS: then the check
+ * runs needlessly, never wrongly). */
+static zend_result ec_direct_insert(ec_db *db, const char *insert_sql, zval *params)
+{
+	zend_long affected = 0;
+
+	if (ec_db_exec(db, insert_sql, params, 9, &affected) == FAILURE) {
+		return FAILURE;
+	}
+	return affected > 0 ? ec_schema_require_direct_key_unique(db) : SUCCESS;
+}
+
 /* Creates the dialog row (and its members) or, for a direct dialog, finds the one that exists.
  * Returns the dialog id in *id (new reference). */
 static zend_result ec_dialog_create(ec_db *db, const ec_actor *actor, bool direct, zend_string *name,
@@ -566,12 +582,13 @@ static zend_result ec_dialog_create(ec_db *db, const ec_actor *actor, bool direc
 	ZVAL_STR(&params[7], now);
 	ZVAL_STR(&params[8], actor->id);
 	/* Two processes may open the same direct dialog at once: the unique direct_key lets exactly
-	 * one INSERT win, the other one does nothing and reads the winner's row below. */
+	 * one INSERT win, the other one does nothing and reads the winner's row below. The conflict
+	 * has no target, so a missing index is no driver error: ec_direct_insert() finds it. */
 	snprintf(insert_sql, sizeof(insert_sql),
 		"INSERT INTO dialog (id, name, `type`, direct_key, parent_id, parent_type, created_at, modified_at, "
 		"created_by_id, deleted, last_message_number, message_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, 0, 0)%s",
-		!direct ? "" : db->dialect == EC_MYSQL ? " ON DUPLICATE KEY UPDATE id = id" : " ON CONFLICT (direct_key) DO NOTHING");
-	status = ec_db_exec(db, insert_sql, params, 9, NULL);
+		!direct ? "" : db->dialect == EC_MYSQL ? " ON DUPLICATE KEY UPDATE id = id" : " ON CONFLICT DO NOTHING");
+	status = direct ? ec_direct_insert(db, insert_sql, params) : ec_db_exec(db, insert_sql, params, 9, NULL);
 
 	if (status == SUCCESS && direct) {
 		snprintf(sql, sizeof(sql), "SELECT id, deleted FROM dialog WHERE direct_key = ?%s", ec_sql_for_update(db));
@@ -590,7 +607,7 @@ static zend_result ec_dialog_create(ec_db *db, const ec_actor *actor, bool direc
 			if (status == SUCCESS) {
 				ZVAL_STR(&params[0], new_id);
 				ZVAL_STR(&params[3], key);
-				status = ec_db_exec(db, insert_sql, params, 9, NULL);
+				status = ec_direct_insert(db, insert_sql, params);
 			}
 			if (status == SUCCESS) {
 				ZVAL_STR(&params[0], key);

@@ -7,6 +7,7 @@ zend_class_entry *ec_not_found_ce;
 zend_class_entry *ec_forbidden_ce;
 zend_class_entry *ec_bad_request_ce;
 zend_class_entry *ec_connection_ce;
+zend_class_entry *ec_schema_ce;
 
 zend_result ec_throw(zend_class_entry *ce, const char *fmt, ...)
 {

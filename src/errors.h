@@ -11,6 +11,7 @@ extern zend_class_entry *ec_not_found_ce;      /* EblaChat\NotFoundException */
 extern zend_class_entry *ec_forbidden_ce;      /* EblaChat\ForbiddenException */
 extern zend_class_entry *ec_bad_request_ce;    /* EblaChat\BadRequestException */
 extern zend_class_entry *ec_connection_ce;     /* EblaChat\ConnectionException */
+extern zend_class_entry *ec_schema_ce;         /* EblaChat\SchemaException */
 
 /* Throws ce with a printf-style message; always returns FAILURE so callers can `return ec_throw(...)`. */
 zend_result ec_throw(zend_class_entry *ce, const char *fmt, ...) ZEND_ATTRIBUTE_FORMAT(printf, 2, 3);

@@ -375,8 +375,8 @@ static zend_result ec_attachments_check(ec_db *db, const ec_actor *actor, zend_s
 }
 
 /* Links the attachments to the note; the `parent_id IS NULL` guard makes a concurrent post
- * of the same attachment fail instead of stealing it. */
-static zend_result ec_attachments_link(ec_db *db, zend_string *note_id, zend_string *now, zend_string **ids, uint32_t n)
+ * of the same attachment fail instead of stealing it. EspoCRM's attachment has no modified_at. */
+static zend_result ec_attachments_link(ec_db *db, zend_string *note_id, zend_string **ids, uint32_t n)
 {
 	zval *params;
 	smart_str sql = {0};
@@ -386,17 +386,16 @@ static zend_result ec_attachments_link(ec_db *db, zend_string *note_id, zend_str
 	if (n == 0) {
 		return SUCCESS;
 	}
-	params = safe_emalloc(n + 2, sizeof(zval), 0);
+	params = safe_emalloc(n + 1, sizeof(zval), 0);
 	ZVAL_STR(&params[0], note_id);
-	ZVAL_STR(&params[1], now);
 	for (uint32_t i = 0; i < n; i++) {
-		ZVAL_STR(&params[i + 2], ids[i]);
+		ZVAL_STR(&params[i + 1], ids[i]);
 	}
-	smart_str_appends(&sql, "UPDATE attachment SET parent_id = ?, parent_type = 'Note', field = 'attachments', modified_at = ? "
+	smart_str_appends(&sql, "UPDATE attachment SET parent_id = ?, parent_type = 'Note', field = 'attachments' "
 		"WHERE deleted = FALSE AND parent_id IS NULL AND id IN (");
 	ec_sql_placeholders(&sql, n);
 	smart_str_appendc(&sql, ')');
-	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n + 2, NULL, &affected);
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n + 1, NULL, &affected);
 	smart_str_free(&sql);
 	efree(params);
 	if (status == SUCCESS && affected != (zend_long) n) {
@@ -649,7 +648,7 @@ ZEND_FUNCTION(ebla_chat_post)
 	now = ec_now_utc();
 	data = ec_note_data(&mentions, voice);
 	if (ec_note_insert(&db, note_id, d.id, actor->id, text, data, now, &number) == FAILURE
-		|| ec_attachments_link(&db, note_id, now, attachments, n_attachments) == FAILURE) {
+		|| ec_attachments_link(&db, note_id, attachments, n_attachments) == FAILURE) {
 		goto abort;
 	}
 

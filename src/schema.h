@@ -7,4 +7,11 @@
 
 #define EC_SCHEMA_CORE 1
 
+#include "db.h"
+
+/* Throws EblaChat\SchemaException unless dialog.direct_key has a unique index (the one guarantee
+ * that a direct dialog exists once per pair). Run by dialog_open when it has just inserted a
+ * direct dialog, so once per new pair: a missing index fails loudly instead of duplicating. */
+zend_result ec_schema_require_direct_key_unique(ec_db *db);
+
 #endif

@@ -27,7 +27,7 @@
  */
 
 namespace {
-    /** ebla_chat_schema() flag: also create minimal EspoCRM-shaped core tables (user, team, role, note, attachment, ...). */
+    /** ebla_chat_schema() flag: also create EspoCRM 8.4's own core tables (user, team, role, note, attachment, ...). */
     const EBLA_CHAT_SCHEMA_CORE = 1;
 
     /**
@@ -43,8 +43,10 @@ namespace {
     function ebla_chat_generate_id(): string {}
 
     /**
-     * Creates the chat tables (`dialog`, `dialog_user`) and adds their missing columns and indexes;
-     * with EBLA_CHAT_SCHEMA_CORE also the EspoCRM-shaped core tables (for SQLite and standalone use).
+     * Creates the chat tables (`dialog`, `dialog_user`), or restores what an existing one lacks: missing
+     * columns, a column whose type, default or NOT NULL changed (MySQL, PostgreSQL; EspoCRM's rebuild
+     * may turn a counter into INT NULL), a missing index (rebuild may drop them); with
+     * EBLA_CHAT_SCHEMA_CORE also EspoCRM's own core tables, exactly (for SQLite, standalone use, tests).
      * Idempotent: a second run returns [].
      *
      * @param int $flags 0 or EBLA_CHAT_SCHEMA_CORE
@@ -76,6 +78,8 @@ namespace {
      * @throws \EblaChat\NotFoundException the actor or a member does not exist
      * @throws \EblaChat\ForbiddenException the actor may not chat (inactive, portal users shut out), a member is
      *     not a permitted chat partner, portal users cannot open dialogs
+     * @throws \EblaChat\SchemaException a direct dialog would be created while dialog.direct_key has no
+     *     unique index (EspoCRM's rebuild may drop it): nothing is written; run ebla_chat_schema()
      * @throws \PDOException
      */
     function ebla_chat_dialog_open(PDO $pdo, string $actorId, array $memberIds, array $options = []): array {}
@@ -379,4 +383,10 @@ namespace EblaChat {
 
     /** ebla_chat_subscribe() cannot reach Redis (publishing never throws). */
     class ConnectionException extends \RuntimeException implements Exception {}
+
+    /**
+     * The chat tables lack what the engine relies on to stay correct (the unique index on
+     * dialog.direct_key, which EspoCRM's rebuild may drop): run ebla_chat_schema() to restore it.
+     */
+    class SchemaException extends \RuntimeException implements Exception {}
 }

@@ -59,4 +59,6 @@ namespace EblaChat {
     class BadRequestException extends \InvalidArgumentException implements Exception {}
 
     class ConnectionException extends \RuntimeException implements Exception {}
+
+    class SchemaException extends \RuntimeException implements Exception {}
 }

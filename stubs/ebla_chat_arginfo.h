@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 9615a5e6e891593dce780f03172336214c3c02a6 */
+ * Stub hash: 5605e20cc137a1a9124f124fc2eda553f5d5b703 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
@@ -194,6 +194,11 @@ static const zend_function_entry class_EblaChat_ConnectionException_methods[] = 
 	ZEND_FE_END
 };
 
+
+static const zend_function_entry class_EblaChat_SchemaException_methods[] = {
+	ZEND_FE_END
+};
+
 static void register_ebla_chat_symbols(int module_number)
 {
 	REGISTER_LONG_CONSTANT("EBLA_CHAT_SCHEMA_CORE", EC_SCHEMA_CORE, CONST_PERSISTENT);
@@ -247,6 +252,17 @@ static zend_class_entry *register_class_EblaChat_ConnectionException(zend_class_
 	zend_class_entry ce, *class_entry;
 
 	INIT_NS_CLASS_ENTRY(ce, "EblaChat", "ConnectionException", class_EblaChat_ConnectionException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_RuntimeException);
+	zend_class_implements(class_entry, 1, class_entry_EblaChat_Exception);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_EblaChat_SchemaException(zend_class_entry *class_entry_RuntimeException, zend_class_entry *class_entry_EblaChat_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "EblaChat", "SchemaException", class_EblaChat_SchemaException_methods);
 	class_entry = zend_register_internal_class_ex(&ce, class_entry_RuntimeException);
 	zend_class_implements(class_entry, 1, class_entry_EblaChat_Exception);
 

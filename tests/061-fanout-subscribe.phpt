@@ -109,4 +109,4 @@ EblaChat\ConnectionException: cannot connect to Redis at 127.0.0.1:%d: Connectio
 EblaChat\ConnectionException: cannot connect to Redis at unix:///nonexistent/redis.sock: No such file or directory
 EblaChat\ConnectionException: ebla_chat.redis_url must start with tcp://, redis:// or unix:// (got "bogus://x")
 EblaChat\ConnectionException: ebla_chat.redis_url is empty: set it to the Redis the writers publish to
-EblaChat\ConnectionException: Redis at 127.0.0.1:16379: AUTH failed: %s
+EblaChat\ConnectionException: Redis at %s: AUTH failed: %s

@@ -174,10 +174,13 @@ final class Dataset
             ADD INDEX IDX_RELATED_PARENT (related_parent_id, related_parent_type), ADD INDEX IDX_CREATED_BY_ID (created_by_id)';
         // note's secondary indexes, as ebla_chat_schema made them: dropped for the load, rebuilt after.
         $noteIndexes = [];
-        foreach ($pdo->query("SELECT index_name, GROUP_CONCAT(column_name ORDER BY seq_in_index) AS cols, MAX(non_unique) AS nu
-                FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'note'
+        // (EspoCRM's full-text index on post among them: rebuilt as FULLTEXT.)
+        $noteFulltext = [];
+        foreach ($pdo->query("SELECT index_name, GROUP_CONCAT(column_name ORDER BY seq_in_index) AS cols, MAX(non_unique) AS nu,
+                MAX(index_type) AS kind FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'note'
                 AND index_name NOT IN ('PRIMARY', 'UNIQ_NUMBER') GROUP BY index_name")->fetchAll(PDO::FETCH_ASSOC) as $ix) {
             $noteIndexes[$ix['index_name']] = $ix['cols'];
+            $noteFulltext[$ix['index_name']] = $ix['kind'] === 'FULLTEXT';
         }
         $pdo->exec('ALTER TABLE note ' . implode(', ', array_map(fn ($n) => "DROP INDEX `$n`", array_keys($noteIndexes))));
         $lap('schema');
@@ -284,7 +287,8 @@ final class Dataset
         $pdo->exec('ALTER TABLE notification ' . $notificationIndexes);
         $lap('notification indexes');
         $pdo->exec('ALTER TABLE note ' . implode(', ', array_map(
-            fn ($n, $cols) => 'ADD INDEX `' . $n . '` (' . implode(', ', array_map(fn ($c) => "`$c`", explode(',', $cols))) . ')',
+            fn ($n, $cols) => 'ADD ' . ($noteFulltext[$n] ? 'FULLTEXT ' : '') . 'INDEX `' . $n . '` ('
+                . implode(', ', array_map(fn ($c) => "`$c`", explode(',', $cols))) . ')',
             array_keys($noteIndexes), $noteIndexes)));
         $lap('note indexes');
         $pdo->exec("INSERT INTO notification_popup (user_id, number)

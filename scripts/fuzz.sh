@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# ebla_chat: chat engine for EspoCRM
+# Copyright (c) 2026 Ebla Chat team
+# SPDX-License-Identifier: MIT (see the LICENSE file)
 # Runs the fuzz harness (tests/fuzz/fuzz.php) on each database, then its consistency check.
 #
 #   scripts/fuzz.sh                      seed 1, 10 s on each of sqlite, mysql, pgsql

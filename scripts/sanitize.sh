@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# ebla_chat: chat engine for EspoCRM
+# Copyright (c) 2026 Ebla Chat team
+# SPDX-License-Identifier: MIT (see the LICENSE file)
 # The sanitizer run: builds ebla_chat a second time with AddressSanitizer + UndefinedBehaviorSanitizer
 # (the distro's gcc) in a copy of the tree, so modules/ of the normal build is never touched, and
 # runs the phpt suite (or what the arguments name) against that build. Any sanitizer report fails.

@@ -1,4 +1,9 @@
 /*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
+/*
  * Preloaded before the sanitizer runtime when the phpt suite runs against the ASan/UBSan build
  * (scripts/sanitize.sh). PHP opens extensions with RTLD_DEEPBIND, which AddressSanitizer refuses
  * ("incompatible with sanitizer runtime"): a deep-bound library would call the real malloc/free

@@ -1,5 +1,10 @@
 <?php
 /*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
+/*
  * Fuzz harness: calls every public function of ebla_chat with random and adversarial arguments
  * for a time budget, from a fixed seed, then runs the consistency check.
  *

@@ -67,7 +67,8 @@ function deadlock_round(callable $connect, string $dsn, string $user, string $pa
     // Wait (no clock) until the post waits for the attachment's row lock.
     $watch = $connect();
     $waits = 0;
-    while (!$watch->query("SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = $id AND trx_state = 'LOCK WAIT'")->fetchColumn()) {
+    // (The post's own statement that waits: the attachment's UPDATE; INNODB_TRX does not always list it.)
+    while (!$watch->query("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = $id AND INFO LIKE 'UPDATE attachment%'")->fetchColumn()) {
         if (!proc_get_status($proc)['running'] || ++$waits > 30000) {   // a safety net, not a timing
             echo "FAIL: the post never waited for the attachment's lock\n";
             break;

@@ -53,9 +53,11 @@ git ls-files -z --cached --others --exclude-standard \
   | tar --null -T - -cf - | tar -C "$TREE" -xf -
 
 # ---------------------------------------------------------------- sanitizer build
-SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize=alignment"
+SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer"
 cd "$TREE"
-if [ ! -f Makefile ] || [ ! -f configure ] || [ config.m4 -nt configure ]; then
+if [ ! -f Makefile ] || [ ! -f configure ] || [ config.m4 -nt configure ] \
+   || [ "$(cat .sanitize-flags 2>/dev/null)" != "$SAN_FLAGS" ]; then
+  [ ! -f Makefile ] || make clean >/dev/null
   echo "sanitize: configuring in $TREE (--enable-ebla-chat-developer, $SAN_FLAGS)"
   phpize >/dev/null 2>&1
   if ! out=$(CFLAGS="$SAN_FLAGS" LDFLAGS="-fsanitize=address,undefined" \
@@ -64,6 +66,7 @@ if [ ! -f Makefile ] || [ ! -f configure ] || [ config.m4 -nt configure ]; then
     echo "sanitize: configure failed (details in $TREE/config.log)" >&2
     exit 1
   fi
+  printf '%s' "$SAN_FLAGS" > .sanitize-flags
 fi
 echo "sanitize: building"
 mkdir -p modules

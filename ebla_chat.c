@@ -18,6 +18,7 @@
 #include "src/db.h"
 #include "src/acl.h"
 #include "src/fanout.h"
+#include "src/conn.h"
 #include "stubs/ebla_chat_arginfo.h"
 
 ZEND_DECLARE_MODULE_GLOBALS(ebla_chat)
@@ -41,6 +42,13 @@ static PHP_GINIT_FUNCTION(ebla_chat)
 	ZEND_TSRMLS_CACHE_UPDATE();
 #endif
 	memset(ebla_chat_globals, 0, sizeof(*ebla_chat_globals));
+	ec_fanout_ginit(ebla_chat_globals);
+}
+
+/* Each thread's Redis connections and slot map (the process's, without threads). */
+static PHP_GSHUTDOWN_FUNCTION(ebla_chat)
+{
+	ec_fanout_gshutdown(ebla_chat_globals);
 }
 
 static PHP_MINIT_FUNCTION(ebla_chat)
@@ -55,6 +63,7 @@ static PHP_MINIT_FUNCTION(ebla_chat)
 	ec_connection_ce = register_class_EblaChat_ConnectionException(spl_ce_RuntimeException, ec_exception_ce);
 	ec_schema_ce = register_class_EblaChat_SchemaException(spl_ce_RuntimeException, ec_exception_ce);
 
+	ec_conn_minit();
 	ec_fanout_minit();
 	return SUCCESS;
 }
@@ -69,7 +78,6 @@ static PHP_MSHUTDOWN_FUNCTION(ebla_chat)
 static PHP_RSHUTDOWN_FUNCTION(ebla_chat)
 {
 	ec_fanout_rshutdown();
-	ec_acl_rshutdown();
 	ec_db_request_shutdown();
 	return SUCCESS;
 }
@@ -120,7 +128,7 @@ zend_module_entry ebla_chat_module_entry = {
 	PHP_EBLA_CHAT_VERSION,
 	PHP_MODULE_GLOBALS(ebla_chat),
 	PHP_GINIT(ebla_chat),
-	NULL,
+	PHP_GSHUTDOWN(ebla_chat),
 	NULL,
 	STANDARD_MODULE_PROPERTIES_EX
 };

@@ -1,6 +1,6 @@
 /* acl: see acl.h. The rules as implemented are written down in docs/acl.md.
  *
- * Two halves: (1) the actor's permission data, loaded once per request with at most two
+ * Two halves: (1) the actor's permission data, loaded once per PDO object with at most two
  * queries (user row; merged roles) and cached; (2) "who may the actor reach", rendered as one
  * SQL condition over `user` u, so checking n users, listing partners or answering can_chat is
  * always one statement whatever n or the size of the user base. Team and dialog sharing are
@@ -11,6 +11,7 @@
 #include "ext/pdo/php_pdo_driver.h"
 #include "php_ebla_chat.h"
 #include "acl.h"
+#include "conn.h"
 #include "errors.h"
 #include "ids.h"
 #include "options.h"
@@ -120,7 +121,7 @@ zend_result ec_acl_option_check(HashTable *acl)
 	return ec_acl_option_parse(acl, &opt);
 }
 
-/* ---- the per-request cache ------------------------------------------------------------- */
+/* ---- the per-connection cache ---------------------------------------------------------- */
 
 static void ec_acl_entry_free(zval *zv)
 {
@@ -140,50 +141,13 @@ static void ec_acl_entry_free(zval *zv)
 	efree(e);
 }
 
-/* The cache holds one table of actors per PDO object (per database: the same id in another
- * database is another user). Entries live until the end of the request, never less, so the
- * `const ec_actor *` handed out stays valid even if a PDO call runs user code that uses the
- * extension with another PDO. Each PDO is referenced, so its handle cannot be reused. */
-typedef struct {
-	zend_object *pdo;
-	HashTable actors;
-} ec_acl_db_cache;
-
-static void ec_acl_db_cache_free(zval *zv)
-{
-	ec_acl_db_cache *c = Z_PTR_P(zv);
-
-	zend_hash_destroy(&c->actors);
-	OBJ_RELEASE(c->pdo);
-	efree(c);
-}
-
-void ec_acl_rshutdown(void)
-{
-	if (EC_G(acl_cache)) {
-		zend_hash_destroy(EC_G(acl_cache));
-		FREE_HASHTABLE(EC_G(acl_cache));
-		EC_G(acl_cache) = NULL;
-	}
-}
-
+/* One table of actors per PDO object (per database: the same id in another database is another
+ * user), kept with that connection's state (conn.c): it goes when the caller drops the PDO,
+ * never during a call, since the call's own argument keeps the PDO alive; so the
+ * `const ec_actor *` handed out stays valid until the call returns. */
 static HashTable *ec_acl_cache_for(ec_db *db)
 {
-	ec_acl_db_cache *c;
-
-	if (!EC_G(acl_cache)) {
-		ALLOC_HASHTABLE(EC_G(acl_cache));
-		zend_hash_init(EC_G(acl_cache), 2, NULL, ec_acl_db_cache_free, 0);
-	}
-	c = zend_hash_index_find_ptr(EC_G(acl_cache), db->pdo->handle);
-	if (!c) {
-		c = emalloc(sizeof(*c));
-		c->pdo = db->pdo;
-		GC_ADDREF(c->pdo);
-		zend_hash_init(&c->actors, 8, NULL, ec_acl_entry_free, 0);
-		zend_hash_index_add_new_ptr(EC_G(acl_cache), db->pdo->handle, c);
-	}
-	return &c->actors;
+	return ec_conn_actors(ec_conn_get(db->pdo), ec_acl_entry_free);
 }
 
 /* ---- loading the actor ----------------------------------------------------------------- */

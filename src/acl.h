@@ -32,8 +32,8 @@ typedef struct {
 /* Why partners are checked: portal users may post in dialogs they belong to, never open or add. */
 typedef enum { EC_ACL_OPEN, EC_ACL_ADD, EC_ACL_POST } ec_acl_purpose;
 
-/* The acting user, cached for the request. acl: the caller's `acl` option or NULL (it then
- * takes precedence over the role tables for this actor for the rest of the request).
+/* The acting user, cached with the PDO's connection state (conn.c). acl: the caller's `acl`
+ * option or NULL (it then takes precedence over the role tables for this actor while cached).
  * NotFound: unknown or deleted; Forbidden: inactive, system, api, or a portal user while
  * ebla_chat.portal_enabled = 0. Returns NULL with the exception set. */
 const ec_actor *ec_acl_actor(ec_db *db, zend_string *actor_id, HashTable *acl);
@@ -47,7 +47,5 @@ zend_result ec_acl_require_partners(ec_db *db, const ec_actor *actor, zend_strin
  * only the known keys with known values. ec_acl_actor checks it too; this is for callers that
  * want the error before doing anything else. */
 zend_result ec_acl_option_check(HashTable *acl);
-
-void ec_acl_rshutdown(void);
 
 #endif

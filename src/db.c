@@ -7,9 +7,15 @@
 #include "db.h"
 #include "errors.h"
 #include "fanout.h"
+#include "conn.h"
+#ifdef PHP_WIN32
+#include "win32/time.h"
+#else
+#include <unistd.h>
+#include <sys/time.h>
+#endif
 
 #define EC_FETCH_NUM 3          /* PDO::FETCH_NUM */
-#define EC_STATEMENT_CACHE_MAX 512
 
 zend_result ec_db_init(ec_db *db, zval *zpdo)
 {
@@ -33,6 +39,7 @@ zend_result ec_db_init(ec_db *db, zval *zpdo)
 		return ec_bad_request("PDO driver \"%s\" is not supported: use mysql, pgsql or sqlite", driver);
 	}
 	db->pdo = Z_OBJ_P(zpdo);
+	ec_conn_check_fork();
 	return SUCCESS;
 }
 
@@ -79,41 +86,22 @@ static zend_result ec_throw_from_error_info(zend_object *source)
 	return FAILURE;
 }
 
-static void ec_statements_reset(void)
-{
-	if (EC_G(statements)) {
-		zend_hash_destroy(EC_G(statements));
-		FREE_HASHTABLE(EC_G(statements));
-		EC_G(statements) = NULL;
-	}
-	EC_G(statements_owner) = NULL;
-}
-
 void ec_db_forget_statements(ec_db *db)
 {
-	if (EC_G(statements_owner) == db->pdo) {
-		ec_statements_reset();
-	}
+	ec_conn_statements_clear(ec_conn_get(db->pdo));
 }
 
-/* The prepared statement for sql on this PDO, cached for the request. The cache belongs to one
- * PDO at a time (a statement keeps its PDO alive), so switching PDO objects drops it. */
+/* The prepared statement for sql on this PDO, as a new reference: from the connection's cache
+ * (conn.c), or prepared now and cached. */
 static zend_object *ec_prepare(ec_db *db, const char *sql, size_t sql_len)
 {
-	zval *cached, stmt, zsql;
+	ec_conn *conn = ec_conn_get(db->pdo);
+	zend_object *cached = ec_conn_statement_find(conn, sql, sql_len);
+	zval stmt, zsql;
 	zend_string *text;
 
-	if (EC_G(statements_owner) != db->pdo) {
-		ec_statements_reset();
-	}
-	if (!EC_G(statements)) {
-		ALLOC_HASHTABLE(EC_G(statements));
-		zend_hash_init(EC_G(statements), 32, NULL, ZVAL_PTR_DTOR, 0);
-		EC_G(statements_owner) = db->pdo;
-	}
-	cached = zend_hash_str_find(EC_G(statements), sql, sql_len);
 	if (cached) {
-		return Z_OBJ_P(cached);
+		return cached;
 	}
 
 	text = zend_string_init(sql, sql_len, 0);
@@ -136,10 +124,7 @@ static zend_object *ec_prepare(ec_db *db, const char *sql, size_t sql_len)
 		ec_throw_from_error_info(db->pdo);
 		return NULL;
 	}
-	if (zend_hash_num_elements(EC_G(statements)) >= EC_STATEMENT_CACHE_MAX) {
-		zend_hash_clean(EC_G(statements));
-	}
-	zend_hash_str_add_new(EC_G(statements), sql, sql_len, &stmt);
+	ec_conn_statement_add(conn, sql, sql_len, Z_OBJ(stmt));
 	return Z_OBJ(stmt);
 }
 
@@ -153,7 +138,6 @@ zend_result ec_db_run(ec_db *db, const char *sql, size_t sql_len, zval *params, 
 	if (!stmt) {
 		return FAILURE;
 	}
-	GC_ADDREF(stmt); /* the cache may be reset by a nested call before we are done */
 	array_init_size(&args, n);
 	for (uint32_t i = 0; i < n; i++) {
 		Z_TRY_ADDREF(params[i]);
@@ -192,10 +176,10 @@ zend_result ec_db_run(ec_db *db, const char *sql, size_t sql_len, zval *params, 
 		}
 		zval_ptr_dtor(&result);
 	}
-	if (status == FAILURE && EC_G(statements)) {
+	if (status == FAILURE) {
 		/* A statement that failed may be left in a state its driver will not run again
 		 * (SQLite): prepare it afresh next time. */
-		zend_hash_str_del(EC_G(statements), sql, sql_len);
+		ec_conn_statement_forget(ec_conn_get(db->pdo), sql, sql_len);
 	}
 	OBJ_RELEASE(stmt);
 	return status;
@@ -237,6 +221,7 @@ zend_result ec_tx_begin(ec_db *db)
 	zval in_tx;
 
 	ZEND_ASSERT(db->tx_depth == 0);
+	db->tx_retryable = false;
 	if (ec_call(db->pdo, "inTransaction", &in_tx, 0, NULL) == FAILURE) {
 		return FAILURE;
 	}
@@ -250,6 +235,16 @@ zend_result ec_tx_begin(ec_db *db)
 		}
 	} else if (db->tx_own) {
 		if (ec_call_bool(db, "beginTransaction") == FAILURE) {
+			return FAILURE;
+		}
+		/* Our own transaction on PostgreSQL reads at READ COMMITTED whatever the session's
+		 * default: after the dialog row lock, every statement sees what the previous holders of
+		 * the lock committed, where REPEATABLE READ would fail with a serialization failure. It
+		 * must be the transaction's first statement. */
+		if (db->dialect == EC_PGSQL
+			&& ec_db_exec(db, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", NULL, 0, NULL) == FAILURE) {
+			db->tx_depth = 1;
+			ec_tx_abort(db);
 			return FAILURE;
 		}
 	} else if (ec_db_exec(db, "SAVEPOINT ebla_chat", NULL, 0, NULL) == FAILURE) {
@@ -293,6 +288,7 @@ void ec_tx_abort(ec_db *db)
 		return;
 	}
 	db->tx_depth = 0;
+	db->tx_retryable = db->tx_own && ec_db_error_is_transient();
 	/* Methods cannot run while an exception is pending: set it aside, and drop anything the
 	 * rollback itself throws, so the caller sees the original error unchanged. */
 	EG(exception) = NULL;
@@ -311,6 +307,52 @@ void ec_tx_abort(ec_db *db)
 		zend_clear_exception();
 	}
 	EG(exception) = pending;
+}
+
+bool ec_db_error_is_transient(void)
+{
+	zend_object *ex = EG(exception);
+	zval *info, *state, *code, rv;
+
+	if (!ex || !instanceof_function(ex->ce, php_pdo_get_exception())) {
+		return false;
+	}
+	info = zend_read_property(ex->ce, ex, "errorInfo", sizeof("errorInfo") - 1, 1, &rv);
+	if (!info || Z_TYPE_P(info) != IS_ARRAY) {
+		return false;
+	}
+	state = zend_hash_index_find(Z_ARRVAL_P(info), 0);
+	code = zend_hash_index_find(Z_ARRVAL_P(info), 1);
+	if (state && Z_TYPE_P(state) == IS_STRING
+		&& (zend_string_equals_literal(Z_STR_P(state), "40001") || zend_string_equals_literal(Z_STR_P(state), "40P01"))) {
+		return true;
+	}
+	/* MySQL's deadlock (1213) is SQLSTATE 40001; MariaDB's "Record has changed since last read"
+	 * (1020, REPEATABLE READ with innodb_snapshot_isolation) is its serialization failure. */
+	return code && Z_TYPE_P(code) == IS_LONG && (Z_LVAL_P(code) == 1213 || Z_LVAL_P(code) == 1020);
+}
+
+bool ec_tx_retry(ec_db *db, int *attempt)
+{
+	struct timeval tv;
+	uint32_t seed, ceiling_us;
+
+	if (!db->tx_retryable || !EG(exception) || *attempt >= EC_TX_RETRIES) {
+		return false;
+	}
+	db->tx_retryable = false;
+	zend_clear_exception();
+	(*attempt)++;
+	/* A jittered backoff that grows with each attempt (1-2 ms, then up to 4, 8, 16, 32 ms): the
+	 * transactions that collided do not meet again at the same instant. */
+	gettimeofday(&tv, NULL);
+	seed = (uint32_t) tv.tv_usec ^ ((uint32_t) tv.tv_sec << 20) ^ ((uint32_t) getpid() << 16) ^ 0x9e3779b9u;
+	seed ^= seed << 13;
+	seed ^= seed >> 17;
+	seed ^= seed << 5;
+	ceiling_us = 1000u << *attempt;
+	usleep(1000 + seed % ceiling_us);
+	return true;
 }
 
 zend_string *ec_val_str(zval *v)
@@ -347,7 +389,25 @@ const char *ec_sql_for_update(const ec_db *db)
 	return db->dialect == EC_SQLITE ? "" : " FOR UPDATE";
 }
 
+const char *ec_sql_current(const ec_db *db)
+{
+	if (db->dialect == EC_SQLITE || db->tx_own) {
+		return "";
+	}
+	return " FOR UPDATE";
+}
+
+const char *ec_sql_by_dialog_index(const ec_db *db)
+{
+	return db->dialect == EC_MYSQL ? " FORCE INDEX (IDX_DIALOG_ID)" : "";
+}
+
+const char *ec_sql_note_by_dialog_index(const ec_db *db)
+{
+	return db->dialect == EC_MYSQL && *ec_sql_current(db) ? " FORCE INDEX (IDX_PARENT)" : "";
+}
+
 void ec_db_request_shutdown(void)
 {
-	ec_statements_reset();
+	ec_conn_rshutdown();
 }

@@ -89,9 +89,10 @@ void ec_events_free(ec_events *ev)
 
 /* ---------------------------------------------------------------- process state */
 
-/* Process-wide (per thread under ZTS), never reset by a request: the counters describe the
- * life of this worker, and the backoff must outlive the request that hit the outage. */
-typedef struct {
+/* Process-wide (per thread in thread-safe builds: module globals, made by GINIT and freed by
+ * GSHUTDOWN), never reset by a request: the counters describe the life of this worker, and the
+ * backoff must outlive the request that hit the outage. */
+typedef struct ec_fanout_state {
 	char *url;                    /* the ebla_chat.redis_url the state below was built for */
 	bool sharded;
 	ec_redis_target target;
@@ -109,7 +110,7 @@ typedef struct {
 	double failed_at;             /* monotonic clock of the failure that started the backoff; 0: none */
 } ec_fanout_state;
 
-ZEND_TLS ec_fanout_state ec_fo;
+#define ec_fo (*EC_G(fanout))
 
 static double ec_clock(clockid_t id)
 {
@@ -145,20 +146,26 @@ static double ec_fanout_backoff_left(void)
 	return left > 0 ? left : 0;
 }
 
+/* What was built for one ebla_chat.redis_url, connections aside. */
+static void ec_fanout_state_reset(ec_fanout_state *fo)
+{
+	if (fo->slots.owner) {
+		ec_redis_slots_free(&fo->slots);
+	}
+	if (fo->target_ok) {
+		ec_redis_target_free(&fo->target);
+		fo->target_ok = false;
+	}
+	if (fo->url) {
+		pefree(fo->url, 1);
+		fo->url = NULL;
+	}
+}
+
 static void ec_fanout_reset_connections(void)
 {
 	ec_redis_pool_clear();
-	if (ec_fo.slots.owner) {
-		ec_redis_slots_free(&ec_fo.slots);
-	}
-	if (ec_fo.target_ok) {
-		ec_redis_target_free(&ec_fo.target);
-		ec_fo.target_ok = false;
-	}
-	if (ec_fo.url) {
-		pefree(ec_fo.url, 1);
-		ec_fo.url = NULL;
-	}
+	ec_fanout_state_reset(&ec_fo);
 }
 
 /* The INI entries are PHP_INI_ALL: when the URL or the layout changes, the connections, slot
@@ -808,14 +815,29 @@ ZEND_FUNCTION(ebla_chat_fanout_send)
 
 void ec_fanout_minit(void)
 {
-	memset(&ec_fo, 0, sizeof(ec_fo));
 	ec_fanout_tx_minit();
 }
 
 void ec_fanout_mshutdown(void)
 {
 	ec_fanout_tx_mshutdown();
-	ec_fanout_reset_connections();
+}
+
+/* GINIT and GSHUTDOWN run for each thread's globals, possibly from another thread: they work
+ * on the globals they are given, never through EC_G(). */
+void ec_fanout_ginit(zend_ebla_chat_globals *g)
+{
+	g->fanout = pecalloc(1, sizeof(ec_fanout_state), 1);
+}
+
+void ec_fanout_gshutdown(zend_ebla_chat_globals *g)
+{
+	ec_redis_pool_free(g);
+	if (g->fanout) {
+		ec_fanout_state_reset(g->fanout);
+		pefree(g->fanout, 1);
+		g->fanout = NULL;
+	}
 }
 
 void ec_fanout_rshutdown(void)

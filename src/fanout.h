@@ -8,6 +8,7 @@
 
 #include "php.h"
 #include "zend_smart_str.h"
+#include "php_ebla_chat.h"
 
 struct ec_events {
 	smart_str buf;        /* payload JSON texts, back to back */
@@ -39,6 +40,10 @@ void ec_fanout_defer(zend_object *pdo, ec_events *ev);
 
 void ec_fanout_minit(void);
 void ec_fanout_mshutdown(void);
+/* Each thread's (the process's) connections, slot map and counters: made and freed with the
+ * module globals g. */
+void ec_fanout_ginit(zend_ebla_chat_globals *g);
+void ec_fanout_gshutdown(zend_ebla_chat_globals *g);
 void ec_fanout_rshutdown(void);
 void ec_fanout_minfo(void);
 

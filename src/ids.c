@@ -11,9 +11,10 @@
 #include "ids.h"
 #include "errors.h"
 
-/* Last (seconds, microseconds) handed out by this process: ids stay strictly increasing even
- * when the clock stands still or steps back, without sleeping as uniqid() does. */
-static uint64_t ec_last_id_clock;
+/* Last (seconds, microseconds) handed out by this process (EC_G(last_id_clock), per thread in
+ * thread-safe builds): ids stay strictly increasing even when the clock stands still or steps
+ * back, without sleeping as uniqid() does. */
+#define ec_last_id_clock EC_G(last_id_clock)
 
 static bool ec_uuid_mode(void)
 {

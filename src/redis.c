@@ -299,17 +299,18 @@ const char *ec_redis_error(const redisContext *c, double timeout, char *buf, siz
 	return c->errstr[0] ? c->errstr : "connection lost";
 }
 
-/* One process-wide pool (per thread under ZTS: a context must never be shared between threads).
- * A handful of entries at most (one per cluster master), so a plain array. */
-typedef struct {
+/* One process-wide pool (per thread in thread-safe builds: a context must never be shared
+ * between threads), in the module globals. A handful of entries at most (one per cluster
+ * master), so a plain array. */
+typedef struct ec_pooled {
 	char *key;
 	redisContext *c;
 	pid_t pid;
 } ec_pooled;
 
-ZEND_TLS ec_pooled *ec_pool;
-ZEND_TLS uint32_t ec_pool_count;
-ZEND_TLS uint32_t ec_pool_capacity;
+#define ec_pool EC_G(redis_pool)
+#define ec_pool_count EC_G(redis_pool_count)
+#define ec_pool_capacity EC_G(redis_pool_capacity)
 
 /* A pooled context may be reused only when nothing is half-done on it: no unsent command, no
  * unread reply, and nothing waiting on the socket (a reply we did not ask for, or the EOF of a
@@ -398,6 +399,19 @@ void ec_redis_pool_clear(void)
 		ec_pool = NULL;
 	}
 	ec_pool_capacity = 0;
+}
+
+void ec_redis_pool_free(zend_ebla_chat_globals *g)
+{
+	for (uint32_t i = 0; i < g->redis_pool_count; i++) {
+		pefree(g->redis_pool[i].key, 1);
+		redisFree(g->redis_pool[i].c);
+	}
+	if (g->redis_pool) {
+		pefree(g->redis_pool, 1);
+	}
+	g->redis_pool = NULL;
+	g->redis_pool_count = g->redis_pool_capacity = 0;
 }
 
 uint32_t ec_redis_pool_open(void)

@@ -8,6 +8,7 @@
 
 #include <hiredis/hiredis.h>
 #include "php.h"
+#include "php_ebla_chat.h"
 
 #define EC_REDIS_SLOTS 16384
 #define EC_REDIS_NO_NODE 0xFFFF
@@ -43,8 +44,10 @@ redisContext *ec_redis_pool_get(const ec_redis_target *t, const char *host, int 
 	bool *connected, char *err, size_t errlen);
 /* Forgets and frees a pooled connection after an error: it is never reused. */
 void ec_redis_pool_drop(redisContext *c);
-/* Closes every pooled connection (configuration change, MSHUTDOWN). */
+/* Closes every pooled connection (configuration change). */
 void ec_redis_pool_clear(void);
+/* Closes the pooled connections of the globals g (GSHUTDOWN, which may run on another thread). */
+void ec_redis_pool_free(zend_ebla_chat_globals *g);
 /* How many pooled connections are open and usable by this process. */
 uint32_t ec_redis_pool_open(void);
 

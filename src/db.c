@@ -8,6 +8,12 @@
 #include "errors.h"
 #include "fanout.h"
 #include "conn.h"
+#ifdef PHP_WIN32
+#include "win32/time.h"
+#else
+#include <unistd.h>
+#include <sys/time.h>
+#endif
 
 #define EC_FETCH_NUM 3          /* PDO::FETCH_NUM */
 
@@ -214,6 +220,7 @@ zend_result ec_tx_begin(ec_db *db)
 	zval in_tx;
 
 	ZEND_ASSERT(db->tx_depth == 0);
+	db->tx_retryable = false;
 	if (ec_call(db->pdo, "inTransaction", &in_tx, 0, NULL) == FAILURE) {
 		return FAILURE;
 	}
@@ -227,6 +234,16 @@ zend_result ec_tx_begin(ec_db *db)
 		}
 	} else if (db->tx_own) {
 		if (ec_call_bool(db, "beginTransaction") == FAILURE) {
+			return FAILURE;
+		}
+		/* Our own transaction on PostgreSQL reads at READ COMMITTED whatever the session's
+		 * default: after the dialog row lock, every statement sees what the previous holders of
+		 * the lock committed, where REPEATABLE READ would fail with a serialization failure. It
+		 * must be the transaction's first statement. */
+		if (db->dialect == EC_PGSQL
+			&& ec_db_exec(db, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", NULL, 0, NULL) == FAILURE) {
+			db->tx_depth = 1;
+			ec_tx_abort(db);
 			return FAILURE;
 		}
 	} else if (ec_db_exec(db, "SAVEPOINT ebla_chat", NULL, 0, NULL) == FAILURE) {
@@ -270,6 +287,7 @@ void ec_tx_abort(ec_db *db)
 		return;
 	}
 	db->tx_depth = 0;
+	db->tx_retryable = db->tx_own && ec_db_error_is_transient();
 	/* Methods cannot run while an exception is pending: set it aside, and drop anything the
 	 * rollback itself throws, so the caller sees the original error unchanged. */
 	EG(exception) = NULL;
@@ -288,6 +306,52 @@ void ec_tx_abort(ec_db *db)
 		zend_clear_exception();
 	}
 	EG(exception) = pending;
+}
+
+bool ec_db_error_is_transient(void)
+{
+	zend_object *ex = EG(exception);
+	zval *info, *state, *code, rv;
+
+	if (!ex || !instanceof_function(ex->ce, php_pdo_get_exception())) {
+		return false;
+	}
+	info = zend_read_property(ex->ce, ex, "errorInfo", sizeof("errorInfo") - 1, 1, &rv);
+	if (!info || Z_TYPE_P(info) != IS_ARRAY) {
+		return false;
+	}
+	state = zend_hash_index_find(Z_ARRVAL_P(info), 0);
+	code = zend_hash_index_find(Z_ARRVAL_P(info), 1);
+	if (state && Z_TYPE_P(state) == IS_STRING
+		&& (zend_string_equals_literal(Z_STR_P(state), "40001") || zend_string_equals_literal(Z_STR_P(state), "40P01"))) {
+		return true;
+	}
+	/* MySQL's deadlock (1213) is SQLSTATE 40001; MariaDB's "Record has changed since last read"
+	 * (1020, REPEATABLE READ with innodb_snapshot_isolation) is its serialization failure. */
+	return code && Z_TYPE_P(code) == IS_LONG && (Z_LVAL_P(code) == 1213 || Z_LVAL_P(code) == 1020);
+}
+
+bool ec_tx_retry(ec_db *db, int *attempt)
+{
+	struct timeval tv;
+	uint32_t seed, ceiling_us;
+
+	if (!db->tx_retryable || !EG(exception) || *attempt >= EC_TX_RETRIES) {
+		return false;
+	}
+	db->tx_retryable = false;
+	zend_clear_exception();
+	(*attempt)++;
+	/* A jittered backoff that grows with each attempt (1-2 ms, then up to 4, 8, 16, 32 ms): the
+	 * transactions that collided do not meet again at the same instant. */
+	gettimeofday(&tv, NULL);
+	seed = (uint32_t) tv.tv_usec ^ ((uint32_t) tv.tv_sec << 20) ^ ((uint32_t) getpid() << 16) ^ 0x9e3779b9u;
+	seed ^= seed << 13;
+	seed ^= seed >> 17;
+	seed ^= seed << 5;
+	ceiling_us = 1000u << *attempt;
+	usleep(1000 + seed % ceiling_us);
+	return true;
 }
 
 zend_string *ec_val_str(zval *v)
@@ -322,6 +386,24 @@ void ec_sql_placeholders(smart_str *sql, uint32_t n)
 const char *ec_sql_for_update(const ec_db *db)
 {
 	return db->dialect == EC_SQLITE ? "" : " FOR UPDATE";
+}
+
+const char *ec_sql_current(const ec_db *db)
+{
+	if (db->dialect == EC_SQLITE || db->tx_own) {
+		return "";
+	}
+	return " FOR UPDATE";
+}
+
+const char *ec_sql_by_dialog_index(const ec_db *db)
+{
+	return db->dialect == EC_MYSQL ? " FORCE INDEX (IDX_DIALOG_ID)" : "";
+}
+
+const char *ec_sql_note_by_dialog_index(const ec_db *db)
+{
+	return db->dialect == EC_MYSQL && *ec_sql_current(db) ? " FORCE INDEX (IDX_PARENT)" : "";
 }
 
 void ec_db_request_shutdown(void)

@@ -18,6 +18,8 @@ typedef struct {
 	ec_dialect dialect;
 	int tx_depth;         /* 0: none of ours; 1: inside ec_tx_begin */
 	bool tx_own;          /* we began it (else: joined the caller's, in a savepoint) */
+	bool tx_retryable;    /* the last abort rolled back our own transaction after a deadlock or
+	                       * serialization failure: ec_tx_retry may run the work again */
 } ec_db;
 
 /* Binds db to a PDO object; FAILURE (exception) for an unsupported driver. */
@@ -44,6 +46,19 @@ zend_result ec_tx_begin(ec_db *db);
 zend_result ec_tx_commit(ec_db *db, ec_events *events);
 void ec_tx_abort(ec_db *db);
 
+/* How many times a call runs its transaction again after a deadlock or serialization failure of
+ * its own transaction (never of the caller's: that one is the caller's to retry). */
+#define EC_TX_RETRIES 5
+
+/* After a failed attempt (exception pending, ec_tx_abort done): true when the failure was a
+ * deadlock (MySQL 1213, PostgreSQL 40P01) or serialization failure (40001) that rolled back our
+ * own transaction and *attempt < EC_TX_RETRIES; then the exception is cleared, *attempt counted
+ * and the process has slept a short jittered backoff. False leaves the exception as it is. */
+bool ec_tx_retry(ec_db *db, int *attempt);
+
+/* True when the pending exception is a deadlock or serialization failure. */
+bool ec_db_error_is_transient(void);
+
 /* Row helpers for fetched values, whatever type the driver returned. */
 zend_string *ec_val_str(zval *v);          /* new reference, NULL for SQL NULL */
 zend_long ec_val_long(zval *v);
@@ -54,6 +69,25 @@ bool ec_val_bool(zval *v);
 void ec_sql_placeholders(smart_str *sql, uint32_t n);
 /* The dialect's row-lock suffix for a SELECT (" FOR UPDATE", or "" on SQLite which locks the file). */
 const char *ec_sql_for_update(const ec_db *db);
+/* The suffix that makes a SELECT run inside ec_tx_begin a current read, for reads that decide a
+ * write (after the dialog row is locked). Our own transaction reads the newest committed rows
+ * with a plain SELECT: on MySQL/MariaDB its first statement is the locking read of the dialog, so
+ * InnoDB's snapshot starts after that lock is granted; on PostgreSQL it runs at READ COMMITTED
+ * (a fresh snapshot per statement). Inside the caller's transaction, whose snapshot may be older
+ * (REPEATABLE READ), it is " FOR UPDATE": a locking read sees the newest rows (MySQL), or fails
+ * with a serialization failure instead of deciding from old ones (PostgreSQL REPEATABLE READ). */
+const char *ec_sql_current(const ec_db *db);
+/* The index hint for every UPDATE and locking read of `dialog_user` rows of one dialog
+ * (dialog_id = ?, maybe AND user_id IN (...)): MySQL/MariaDB may otherwise scan the whole table
+ * by primary key when the dialog holds a large share of it, or walk an index by user, and at
+ * REPEATABLE READ a scan locks every row it passes and the gaps beside them, so writes in other
+ * dialogs (of the same users) would wait. By the dialog_id index the locks stay on this dialog's
+ * rows and the one gap after them. "" elsewhere (row locks there follow the rows). */
+const char *ec_sql_by_dialog_index(const ec_db *db);
+/* The same for a current read of one dialog's messages (`note` by parent): with a locking read
+ * (inside the caller's transaction) MySQL/MariaDB must walk the parent index, never `number`'s,
+ * which would lock the newest messages of every dialog. "" where no lock is taken. */
+const char *ec_sql_note_by_dialog_index(const ec_db *db);
 
 void ec_db_request_shutdown(void);
 

@@ -21,15 +21,16 @@
 
 /* Every live membership of the dialog (with its user id in the column after EC_DIALOG_COLUMNS):
  * what a post needs to address its events, read under the same lock. */
-#define EC_DIALOG_LOAD_ALL_SQL "SELECT " EC_DIALOG_COLUMNS ", du.user_id FROM dialog d LEFT JOIN dialog_user du " \
-	"ON du.dialog_id = d.id AND du.deleted = FALSE WHERE d.id = ? AND d.deleted = FALSE"
+#define EC_DIALOG_LOAD_ALL_HEAD "SELECT " EC_DIALOG_COLUMNS ", du.user_id FROM dialog d LEFT JOIN dialog_user du"
+#define EC_DIALOG_LOAD_ALL_TAIL " ON du.dialog_id = d.id AND du.deleted = FALSE WHERE d.id = ? AND d.deleted = FALSE"
+#define EC_DIALOG_LOAD_ALL_SQL EC_DIALOG_LOAD_ALL_HEAD EC_DIALOG_LOAD_ALL_TAIL
 
 zend_result ec_dialog_load_ex(ec_db *db, const ec_actor *actor, zend_string *dialog_id, ec_access access, ec_dialog *d,
 	zval *members)
 {
 	zval params[2], *row, *mine = NULL;
 	const char *sql = members ? EC_DIALOG_LOAD_ALL_SQL : EC_DIALOG_LOAD_SQL;
-	char locked[sizeof(EC_DIALOG_LOAD_SQL) + sizeof(EC_DIALOG_LOAD_ALL_SQL) + sizeof(" FOR UPDATE")];
+	char locked[sizeof(EC_DIALOG_LOAD_SQL) + sizeof(EC_DIALOG_LOAD_ALL_SQL) + 64];
 
 	memset(d, 0, sizeof(*d));
 	ZVAL_UNDEF(&d->row);
@@ -51,7 +52,13 @@ zend_result ec_dialog_load_ex(ec_db *db, const ec_actor *actor, zend_string *dia
 	/* MySQL locks the rows and reads them as of now in one statement; SQLite needs no lock
 	 * clause, our transactions there hold the write lock from BEGIN IMMEDIATE on. */
 	if (access != EC_READ && db->dialect == EC_MYSQL) {
-		snprintf(locked, sizeof(locked), "%s FOR UPDATE", sql);
+		if (members) {
+			/* Locks the dialog's memberships by the dialog_id index, never by a table scan. */
+			snprintf(locked, sizeof(locked), "%s%s%s FOR UPDATE", EC_DIALOG_LOAD_ALL_HEAD, ec_sql_by_dialog_index(db),
+				EC_DIALOG_LOAD_ALL_TAIL);
+		} else {
+			snprintf(locked, sizeof(locked), "%s FOR UPDATE", sql);
+		}
 		sql = locked;
 	}
 	if (ec_db_query(db, sql, members ? &params[1] : params, members ? 1 : 2, &d->row) == FAILURE) {
@@ -438,12 +445,15 @@ static zend_result ec_members_add(ec_db *db, zend_string *dialog_id, zend_long m
 	*added_count = 0;
 	params = safe_emalloc(n * 7 + 8, sizeof(zval), 0);
 	ZVAL_STR(&params[p++], dialog_id);
-	smart_str_appends(&sql, "SELECT user_id, deleted FROM dialog_user WHERE dialog_id = ? AND user_id IN (");
+	smart_str_appends(&sql, "SELECT user_id, deleted FROM dialog_user");
+	smart_str_appends(&sql, ec_sql_by_dialog_index(db));
+	smart_str_appends(&sql, " WHERE dialog_id = ? AND user_id IN (");
 	for (uint32_t i = 0; i < n; i++) {
 		ZVAL_STR(&params[p++], ids[i]);
 	}
 	ec_sql_placeholders(&sql, n);
 	smart_str_appendc(&sql, ')');
+	smart_str_appends(&sql, ec_sql_current(db));  /* who is a member decides the writes below */
 	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, p, &rows, NULL);
 	smart_str_free(&sql);
 	if (status == FAILURE) {
@@ -474,8 +484,10 @@ static zend_result ec_members_add(ec_db *db, zend_string *dialog_id, zend_long m
 		}
 	}
 	if (revives) {
+		smart_str_appends(&sql, "UPDATE dialog_user");
+		smart_str_appends(&sql, ec_sql_by_dialog_index(db));
 		smart_str_appends(&sql,
-			"UPDATE dialog_user SET deleted = FALSE, read_count = ?, last_read_number = ?, notified_number = ?, "
+			" SET deleted = FALSE, read_count = ?, last_read_number = ?, notified_number = ?, "
 			"mention_count = 0, is_muted = FALSE, joined_at = ? WHERE dialog_id = ? AND user_id IN (");
 		ec_sql_placeholders(&sql, revives);
 		smart_str_appendc(&sql, ')');
@@ -697,7 +709,7 @@ ZEND_FUNCTION(ebla_chat_dialog_open)
 		ec_bad_request("Option \"type\" must be \"direct\" or \"group\"");
 		RETURN_THROWS();
 	}
-	if (ec_id_list(member_list, "memberIds", &ids, &n_ids) == FAILURE) {
+	if (ec_id_list(member_list, "memberIds", EC_MEMBER_IDS_MAX, &ids, &n_ids) == FAILURE) {
 		RETURN_THROWS();
 	}
 	/* The actor is always a member: drop it from the list of others. */
@@ -725,21 +737,29 @@ ZEND_FUNCTION(ebla_chat_dialog_open)
 		|| ec_acl_require_partners(&db, actor, others, n_others, EC_ACL_OPEN) == FAILURE) {
 		goto fail;
 	}
-	ec_events_init(&ev);
-	if (ec_tx_begin(&db) == FAILURE) {
-		goto fail;
+	for (int attempt = 0; ; ) {
+		/* Two processes opening the same pair may deadlock on the unique key (MySQL): the
+		 * loser's own transaction runs again and finds the winner's dialog. */
+		ec_events_init(&ev);
+		if (ec_tx_begin(&db) == FAILURE) {
+			goto fail;
+		}
+		if (ec_dialog_create(&db, actor, direct, name, parent_type, parent_id, others, n_others, &id,
+				ec_fanout_enabled() ? &ev : NULL) == FAILURE) {
+			ec_tx_abort(&db);
+			ec_events_free(&ev);
+		} else if (ec_tx_commit(&db, &ev) == FAILURE) {
+			ec_events_free(&ev);
+			zend_string_release(id);
+			id = NULL;
+		} else {
+			ec_events_free(&ev);
+			break;
+		}
+		if (!ec_tx_retry(&db, &attempt)) {
+			goto fail;
+		}
 	}
-	if (ec_dialog_create(&db, actor, direct, name, parent_type, parent_id, others, n_others, &id,
-			ec_fanout_enabled() ? &ev : NULL) == FAILURE) {
-		ec_tx_abort(&db);
-		ec_events_free(&ev);
-		goto fail;
-	}
-	if (ec_tx_commit(&db, &ev) == FAILURE) {
-		ec_events_free(&ev);
-		goto fail;
-	}
-	ec_events_free(&ev);
 	ec_ids_free(ids, n_ids);
 	if (ec_dialog_answer(&db, actor, id, return_value) == FAILURE) {
 		zend_string_release(id);
@@ -872,6 +892,8 @@ ZEND_FUNCTION(ebla_chat_dialog_members)
 	ec_db db;
 	ec_events ev;
 	bool leaving = false;
+	int retries = 0;
+	zend_result status_stamp;
 
 	ZEND_PARSE_PARAMETERS_START(3, 5)
 		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
@@ -884,16 +906,24 @@ ZEND_FUNCTION(ebla_chat_dialog_members)
 
 	ZVAL_UNDEF(&d.row);
 	ec_events_init(&ev);
-	if ((add_list && ec_id_list(add_list, "add", &add, &n_add) == FAILURE)
-		|| (remove_list && ec_id_list(remove_list, "remove", &remove, &n_remove) == FAILURE)) {
+	if ((add_list && ec_id_list(add_list, "add", EC_MEMBER_IDS_MAX, &add, &n_add) == FAILURE)
+		|| (remove_list && ec_id_list(remove_list, "remove", EC_MEMBER_IDS_MAX, &remove, &n_remove) == FAILURE)) {
 		goto fail;
 	}
-	for (uint32_t i = 0; i < n_add; i++) {
+	if (n_add && n_remove) {
+		HashTable removing;
+		bool both = false;
+		zend_hash_init(&removing, n_remove, NULL, NULL, 0);
 		for (uint32_t j = 0; j < n_remove; j++) {
-			if (zend_string_equals(add[i], remove[j])) {
-				ec_bad_request("A user cannot be added and removed at once");
-				goto fail;
-			}
+			zend_hash_add_empty_element(&removing, remove[j]);
+		}
+		for (uint32_t i = 0; i < n_add && !both; i++) {
+			both = zend_hash_exists(&removing, add[i]);
+		}
+		zend_hash_destroy(&removing);
+		if (both) {
+			ec_bad_request("A user cannot be added and removed at once");
+			goto fail;
 		}
 	}
 	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
@@ -910,7 +940,11 @@ ZEND_FUNCTION(ebla_chat_dialog_members)
 	for (uint32_t j = 0; j < n_remove; j++) {
 		leaving = leaving || zend_string_equals(remove[j], actor->id);
 	}
-	if (ec_acl_require_partners(&db, actor, add, n_add, EC_ACL_ADD) == FAILURE || ec_tx_begin(&db) == FAILURE) {
+	if (ec_acl_require_partners(&db, actor, add, n_add, EC_ACL_ADD) == FAILURE) {
+		goto fail;
+	}
+attempt:
+	if (ec_tx_begin(&db) == FAILURE) {
 		goto fail;
 	}
 	if (ec_dialog_load(&db, actor, dialog_id, EC_WRITE, &d) == FAILURE) {
@@ -944,7 +978,9 @@ ZEND_FUNCTION(ebla_chat_dialog_members)
 		for (uint32_t j = 0; j < n_remove; j++) {
 			ZVAL_STR(&params[j + 1], remove[j]);
 		}
-		smart_str_appends(&sql, "UPDATE dialog_user SET deleted = TRUE WHERE dialog_id = ? AND deleted = FALSE AND user_id IN (");
+		smart_str_appends(&sql, "UPDATE dialog_user");
+		smart_str_appends(&sql, ec_sql_by_dialog_index(&db));
+		smart_str_appends(&sql, " SET deleted = TRUE WHERE dialog_id = ? AND deleted = FALSE AND user_id IN (");
 		ec_sql_placeholders(&sql, n_remove);
 		smart_str_appendc(&sql, ')');
 		status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n_remove + 1, NULL, &affected);
@@ -955,6 +991,20 @@ ZEND_FUNCTION(ebla_chat_dialog_members)
 		n_removed = (uint32_t) affected;
 		if (ec_fanout_enabled() && n_removed) {
 			ec_events_dialog_action(&ev, d.id, "removed", remove, n_remove);
+		}
+	}
+	if (n_added || n_removed) {
+		/* The record changed: and every later writer of this dialog inside an older PostgreSQL
+		 * REPEATABLE READ snapshot now fails to lock it (a serialization failure, to be retried)
+		 * instead of deciding from a membership list without these changes. */
+		zval stamp[3];
+		ZVAL_STR(&stamp[0], ec_now_utc());
+		ZVAL_STR(&stamp[1], actor->id);
+		ZVAL_STR(&stamp[2], d.id);
+		status_stamp = ec_db_exec(&db, "UPDATE dialog SET modified_at = ?, modified_by_id = ? WHERE id = ?", stamp, 3, NULL);
+		zval_ptr_dtor(&stamp[0]);
+		if (status_stamp == FAILURE) {
+			goto abort;
 		}
 	}
 	if (ec_tx_commit(&db, &ev) == FAILURE) {
@@ -973,6 +1023,26 @@ ZEND_FUNCTION(ebla_chat_dialog_members)
 
 abort:
 	ec_tx_abort(&db);
+	if (ec_tx_retry(&db, &retries)) {
+		/* Our own transaction was a deadlock victim (or failed to serialize): run it again. */
+		ec_dialog_free(&d);
+		ec_events_free(&ev);
+		ec_events_init(&ev);
+		if (added) {
+			efree(added);
+			added = NULL;
+		}
+		if (params) {
+			efree(params);
+			params = NULL;
+		}
+		if (created_by) {
+			zend_string_release(created_by);
+			created_by = NULL;
+		}
+		n_added = n_removed = 0;
+		goto attempt;
+	}
 fail:
 	zval_ptr_dtor(return_value);
 	ZVAL_NULL(return_value);

@@ -238,9 +238,14 @@ static zend_result ec_mentions_build(ec_db *db, zend_string *dialog_id, const ec
 		zend_hash_destroy(&names);
 		return SUCCESS;
 	}
+	/* The first EC_MENTIONS_MAX distinct names in text order; the rest stay plain text. */
+	n = MIN(n, EC_MENTIONS_MAX);
 	params = safe_emalloc(n + 1, sizeof(zval), 0);
 	ZVAL_STR(&params[0], dialog_id);
 	ZEND_HASH_FOREACH_STR_KEY(&names, name) {
+		if (i > n) {
+			break;
+		}
 		ZVAL_STR(&params[i++], name);
 	} ZEND_HASH_FOREACH_END();
 	smart_str_appends(&sql, "SELECT u.id, u.user_name, u.first_name, u.last_name FROM dialog_user du "
@@ -374,6 +379,21 @@ static zend_result ec_attachments_check(ec_db *db, const ec_actor *actor, zend_s
 	return status;
 }
 
+/* The attachmentIds argument: at most ebla_chat.max_attachments ids, refused before any work. */
+static zend_result ec_attachment_ids(HashTable *list, zend_string ***ids, uint32_t *n)
+{
+	zend_long max = EC_G(max_attachments) < 0 ? 0 : EC_G(max_attachments);
+
+	if (!list) {
+		return SUCCESS;
+	}
+	if ((zend_long) zend_hash_num_elements(list) > max) {
+		return ec_bad_request("%u attachments given, more than ebla_chat.max_attachments (" ZEND_LONG_FMT ")",
+			zend_hash_num_elements(list), max);
+	}
+	return ec_id_list(list, "attachmentIds", (uint32_t) MIN(max, (zend_long) UINT32_MAX), ids, n);
+}
+
 /* Links the attachments to the note; the `parent_id IS NULL` guard makes a concurrent post
  * of the same attachment fail instead of stealing it. EspoCRM's attachment has no modified_at. */
 static zend_result ec_attachments_link(ec_db *db, zend_string *note_id, zend_string **ids, uint32_t n)
@@ -424,9 +444,11 @@ static zend_result ec_mentions_adjust(ec_db *db, zend_string *dialog_id, zend_lo
 	ZEND_HASH_FOREACH_VAL(user_ids, id) {
 		ZVAL_COPY_VALUE(&params[i++], id);
 	} ZEND_HASH_FOREACH_END();
+	smart_str_appends(&sql, "UPDATE dialog_user");
+	smart_str_appends(&sql, ec_sql_by_dialog_index(db));
 	smart_str_appends(&sql, delta > 0
-		? "UPDATE dialog_user SET mention_count = mention_count + 1 WHERE dialog_id = ? AND deleted = FALSE AND last_read_number < ? AND user_id IN ("
-		: "UPDATE dialog_user SET mention_count = mention_count - 1 WHERE dialog_id = ? AND deleted = FALSE AND last_read_number < ? AND mention_count > 0 AND user_id IN (");
+		? " SET mention_count = mention_count + 1 WHERE dialog_id = ? AND deleted = FALSE AND last_read_number < ? AND user_id IN ("
+		: " SET mention_count = mention_count - 1 WHERE dialog_id = ? AND deleted = FALSE AND last_read_number < ? AND mention_count > 0 AND user_id IN (");
 	ec_sql_placeholders(&sql, n);
 	smart_str_appendc(&sql, ')');
 	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, i, NULL, NULL);
@@ -435,24 +457,23 @@ static zend_result ec_mentions_adjust(ec_db *db, zend_string *dialog_id, zend_lo
 	return status;
 }
 
-/* The ids in list `a` that are not in list `b`, as a new list. */
+/* The ids in list `a` that are not in list `b`, as a new list (linear time). */
 static void ec_ids_minus(zval *a, zval *b, zval *out)
 {
-	zval *x, *y;
+	HashTable in_b;
+	zval *x;
 
 	array_init(out);
+	zend_hash_init(&in_b, zend_hash_num_elements(Z_ARRVAL_P(b)), NULL, NULL, 0);
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(b), x) {
+		zend_hash_add_empty_element(&in_b, Z_STR_P(x));
+	} ZEND_HASH_FOREACH_END();
 	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(a), x) {
-		bool found = false;
-		ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(b), y) {
-			if (zend_string_equals(Z_STR_P(x), Z_STR_P(y))) {
-				found = true;
-				break;
-			}
-		} ZEND_HASH_FOREACH_END();
-		if (!found) {
+		if (!zend_hash_exists(&in_b, Z_STR_P(x))) {
 			add_next_index_str(out, zend_string_copy(Z_STR_P(x)));
 		}
 	} ZEND_HASH_FOREACH_END();
+	zend_hash_destroy(&in_b);
 }
 
 /* INSERTs the note and returns its AUTO_INCREMENT number. */
@@ -595,6 +616,7 @@ ZEND_FUNCTION(ebla_chat_post)
 	ec_dialog d;
 	ec_db db;
 	ec_events ev;
+	int retries = 0;
 
 	ZEND_PARSE_PARAMETERS_START(4, 6)
 		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
@@ -616,14 +638,17 @@ ZEND_FUNCTION(ebla_chat_post)
 		|| ec_option_array(opts, "acl", &acl) == FAILURE
 		|| ec_id_require(actor_id, "actorId") == FAILURE
 		|| ec_id_require(dialog_id, "dialogId") == FAILURE
-		|| (attachment_list && ec_id_list(attachment_list, "attachmentIds", &attachments, &n_attachments) == FAILURE)) {
+		|| ec_attachment_ids(attachment_list, &attachments, &n_attachments) == FAILURE) {
 		goto fail;
 	}
 	if (ec_text_require(text, n_attachments > 0) == FAILURE
 		|| ec_db_init(&db, zpdo) == FAILURE
 		|| !(actor = ec_acl_actor(&db, actor_id, acl))
-		|| ec_attachments_check(&db, actor, attachments, n_attachments, voice, &answer_attachments) == FAILURE
-		|| ec_tx_begin(&db) == FAILURE) {
+		|| ec_attachments_check(&db, actor, attachments, n_attachments, voice, &answer_attachments) == FAILURE) {
+		goto fail;
+	}
+attempt:
+	if (ec_tx_begin(&db) == FAILURE) {
 		goto fail;
 	}
 	/* With Redis on, the members come with the locked read: the events need no query of their own. */
@@ -684,6 +709,22 @@ ZEND_FUNCTION(ebla_chat_post)
 
 abort:
 	ec_tx_abort(&db);
+	if (ec_tx_retry(&db, &retries)) {
+		/* Our own transaction was a deadlock victim (or failed to serialize): run it again. */
+		ec_dialog_free(&d);
+		zval_ptr_dtor(&members);
+		ZVAL_UNDEF(&members);
+		ec_events_free(&ev);
+		ec_events_init(&ev);
+		smart_str_free(&mentions);
+		zval_ptr_dtor(&mention_ids);
+		ZVAL_UNDEF(&mention_ids);
+		if (note_id) zend_string_release(note_id);
+		if (now) zend_string_release(now);
+		if (data) zend_string_release(data);
+		note_id = now = data = NULL;
+		goto attempt;
+	}
 fail:
 	zval_ptr_dtor(return_value);
 	ZVAL_NULL(return_value);
@@ -769,17 +810,20 @@ ZEND_FUNCTION(ebla_chat_messages)
 	}
 }
 
-/* The live message note_id with its dialog, author, number and data, or NotFound. */
-static zend_result ec_message_find(ec_db *db, zend_string *note_id, zval *row_out)
+/* The live message note_id with its dialog, author, number and data, or NotFound. `current`:
+ * read inside the transaction, after the dialog lock, as of now (ec_sql_current). */
+static zend_result ec_message_find(ec_db *db, zend_string *note_id, bool current, zval *row_out)
 {
 	zval param, rows, *row;
+	char sql[256];
 
 	if (ec_id_require(note_id, "messageId") == FAILURE) {
 		return FAILURE;
 	}
 	ZVAL_STR(&param, note_id);
-	if (ec_db_query(db, "SELECT parent_id, created_by_id, `number`, data FROM note WHERE id = ? AND deleted = FALSE "
-			"AND parent_type = 'Dialog' AND `type` = 'Post'", &param, 1, &rows) == FAILURE) {
+	snprintf(sql, sizeof(sql), "SELECT parent_id, created_by_id, `number`, data FROM note WHERE id = ? AND deleted = FALSE "
+		"AND parent_type = 'Dialog' AND `type` = 'Post'%s", current ? ec_sql_current(db) : "");
+	if (ec_db_query(db, sql, &param, 1, &rows) == FAILURE) {
 		return FAILURE;
 	}
 	row = zend_hash_index_find(Z_ARRVAL(rows), 0);
@@ -797,7 +841,7 @@ static zend_result ec_message_find(ec_db *db, zend_string *note_id, zval *row_ou
 static zend_result ec_message_for_change(ec_db *db, const ec_actor *actor, zend_string *note_id, const char *verb,
 	bool admins_may, zval *note, zend_string **author)
 {
-	if (ec_message_find(db, note_id, note) == FAILURE) {
+	if (ec_message_find(db, note_id, false, note) == FAILURE) {
 		return FAILURE;
 	}
 	*author = ec_val_str(EC_COL(note, 1));
@@ -805,6 +849,18 @@ static zend_result ec_message_for_change(ec_db *db, const ec_actor *actor, zend_
 		return SUCCESS;
 	}
 	return ec_forbidden("Only the author%s may %s message %s", admins_may ? " or an admin" : "", verb, ZSTR_VAL(note_id));
+}
+
+/* The mentioned user ids recorded in a note's data. */
+static void ec_note_mentions(zval *data, zval *out)
+{
+	zval probe, *m;
+
+	array_init(&probe);
+	ec_message_data(data, &probe);
+	m = zend_hash_str_find(Z_ARRVAL(probe), "mentions", sizeof("mentions") - 1);
+	ZVAL_COPY(out, m);
+	zval_ptr_dtor(&probe);
 }
 
 /* eblaChat.update to every member, and the stream panel refresh. */
@@ -829,16 +885,98 @@ static zend_result ec_events_update(ec_db *db, ec_events *ev, zend_string *dialo
 	return status;
 }
 
+/* One attempt of an edit: lock the dialog, then read the message as of now (a delete that
+ * committed meanwhile makes it NotFound, before anything is written), move the mention
+ * counters with the new text, write. Rolled back on failure. */
+static zend_result ec_message_edit_tx(ec_db *db, const ec_actor *actor, zend_string *note_id, zend_string *dialog_id,
+	zend_string *text, bool has_attachments, zend_string *author)
+{
+	zval note, params[5], ids, old, added, removed;
+	zend_string *now = NULL, *data = NULL;
+	smart_str mentions = {0};
+	zend_long affected = 0;
+	ec_dialog d;
+	ec_events ev;
+	bool voice;
+	zend_result status = FAILURE;
+
+	ZVAL_UNDEF(&d.row);
+	ZVAL_UNDEF(&note);
+	ZVAL_UNDEF(&ids);
+	ZVAL_UNDEF(&old);
+	ZVAL_UNDEF(&added);
+	ZVAL_UNDEF(&removed);
+	ec_events_init(&ev);
+	if (ec_tx_begin(db) == FAILURE) {
+		return FAILURE;
+	}
+	if (ec_dialog_load(db, actor, dialog_id, EC_WRITE, &d) == FAILURE
+		|| ec_message_find(db, note_id, true, &note) == FAILURE
+		|| ec_mentions_build(db, d.id, actor, text, &mentions, &ids) == FAILURE) {
+		goto abort;
+	}
+	{
+		zval probe;
+		array_init(&probe);
+		ec_message_data(EC_COL(&note, 3), &probe);
+		voice = zend_is_true(zend_hash_str_find(Z_ARRVAL(probe), "voice", 5));
+		zval_ptr_dtor(&probe);
+	}
+	/* The mention counters follow the edit: newly mentioned members who have not read the
+	 * message gain one, members no longer mentioned lose it. */
+	ec_note_mentions(EC_COL(&note, 3), &old);
+	ec_ids_minus(&ids, &old, &added);
+	ec_ids_minus(&old, &ids, &removed);
+	if (ec_mentions_adjust(db, d.id, ec_val_long(EC_COL(&note, 2)), Z_ARRVAL(added), +1) == FAILURE
+		|| ec_mentions_adjust(db, d.id, ec_val_long(EC_COL(&note, 2)), Z_ARRVAL(removed), -1) == FAILURE) {
+		goto abort;
+	}
+	now = ec_now_utc();
+	data = ec_note_data(&mentions, voice);
+	ZVAL_STR(&params[0], text);
+	ZVAL_STR(&params[1], data);
+	ZVAL_STR(&params[2], now);
+	ZVAL_STR(&params[3], actor->id);
+	ZVAL_STR(&params[4], note_id);
+	if (ec_db_exec(db, "UPDATE note SET post = ?, data = ?, modified_at = ?, modified_by_id = ? WHERE id = ? AND deleted = FALSE",
+			params, 5, &affected) == FAILURE) {
+		goto abort;
+	}
+	if (affected != 1) {
+		/* Cannot happen under the dialog lock; never write half an edit if it does. */
+		ec_not_found("Message %s not found", ZSTR_VAL(note_id));
+		goto abort;
+	}
+	if (ec_events_update(db, &ev, d.id, note_id, author, "edit") == FAILURE) {
+		goto abort;
+	}
+	status = ec_tx_commit(db, &ev);
+	goto done;
+
+abort:
+	ec_tx_abort(db);
+done:
+	ec_dialog_free(&d);
+	ec_events_free(&ev);
+	smart_str_free(&mentions);
+	zval_ptr_dtor(&ids);
+	zval_ptr_dtor(&note);
+	zval_ptr_dtor(&old);
+	zval_ptr_dtor(&added);
+	zval_ptr_dtor(&removed);
+	if (now) zend_string_release(now);
+	if (data) zend_string_release(data);
+	return status;
+}
+
 ZEND_FUNCTION(ebla_chat_message_edit)
 {
-	zval *zpdo, note, params[5], ids;
-	zend_string *actor_id, *note_id, *text, *dialog_id, *author = NULL, *now = NULL, *data = NULL;
-	smart_str mentions = {0};
+	zval *zpdo, note;
+	zend_string *actor_id, *note_id, *text, *dialog_id = NULL, *author = NULL;
 	const ec_actor *actor;
-	ec_dialog d;
 	ec_db db;
-	ec_events ev;
-	bool voice, has_attachments;
+	bool has_attachments;
+	int attempt = 0;
 
 	ZEND_PARSE_PARAMETERS_START(4, 4)
 		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
@@ -847,23 +985,16 @@ ZEND_FUNCTION(ebla_chat_message_edit)
 		Z_PARAM_STR(text)
 	ZEND_PARSE_PARAMETERS_END();
 
-	ZVAL_UNDEF(&d.row);
 	ZVAL_UNDEF(&note);
-	ZVAL_UNDEF(&ids);
-	ec_events_init(&ev);
+	/* Who may edit and where the message lives never change: checked before the transaction
+	 * (the message itself is read again under the dialog lock). */
 	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
 		|| ec_message_for_change(&db, actor, note_id, "edit", false, &note, &author) == FAILURE) {
 		goto fail;
 	}
-	dialog_id = Z_STR_P(EC_COL(&note, 0));
-	{
-		zval probe;
-		array_init(&probe);
-		ec_message_data(EC_COL(&note, 3), &probe);
-		voice = zend_is_true(zend_hash_str_find(Z_ARRVAL(probe), "voice", 5));
-		zval_ptr_dtor(&probe);
-	}
-	/* An edit may empty the text only of a message that carries attachments. */
+	dialog_id = zend_string_copy(Z_STR_P(EC_COL(&note, 0)));
+	/* An edit may empty the text only of a message that carries attachments (linked once, when
+	 * the message was posted). */
 	{
 		zval param, rows;
 		ZVAL_STR(&param, note_id);
@@ -874,75 +1005,125 @@ ZEND_FUNCTION(ebla_chat_message_edit)
 		has_attachments = ec_val_long(EC_COL(zend_hash_index_find(Z_ARRVAL(rows), 0), 0)) > 0;
 		zval_ptr_dtor(&rows);
 	}
-	if (ec_text_require(text, has_attachments) == FAILURE || ec_tx_begin(&db) == FAILURE) {
+	if (ec_text_require(text, has_attachments) == FAILURE) {
 		goto fail;
 	}
-	if (ec_dialog_load(&db, actor, dialog_id, EC_WRITE, &d) == FAILURE
-		|| ec_mentions_build(&db, d.id, actor, text, &mentions, &ids) == FAILURE) {
-		goto abort;
-	}
-	/* The mention counters follow the edit: newly mentioned members who have not read the
-	 * message gain one, members no longer mentioned lose it. */
-	{
-		zval old, added, removed;
-		zend_result status;
-		array_init(&old);
-		ec_message_data(EC_COL(&note, 3), &old);
-		ec_ids_minus(&ids, zend_hash_str_find(Z_ARRVAL(old), "mentions", sizeof("mentions") - 1), &added);
-		ec_ids_minus(zend_hash_str_find(Z_ARRVAL(old), "mentions", sizeof("mentions") - 1), &ids, &removed);
-		status = ec_mentions_adjust(&db, d.id, ec_val_long(EC_COL(&note, 2)), Z_ARRVAL(added), +1);
-		if (status == SUCCESS) {
-			status = ec_mentions_adjust(&db, d.id, ec_val_long(EC_COL(&note, 2)), Z_ARRVAL(removed), -1);
-		}
-		zval_ptr_dtor(&old);
-		zval_ptr_dtor(&added);
-		zval_ptr_dtor(&removed);
-		if (status == FAILURE) {
-			goto abort;
+	while (ec_message_edit_tx(&db, actor, note_id, dialog_id, text, has_attachments, author) == FAILURE) {
+		if (!ec_tx_retry(&db, &attempt)) {
+			goto fail;
 		}
 	}
-	now = ec_now_utc();
-	data = ec_note_data(&mentions, voice);
-	ZVAL_STR(&params[0], text);
-	ZVAL_STR(&params[1], data);
-	ZVAL_STR(&params[2], now);
-	ZVAL_STR(&params[3], actor->id);
-	ZVAL_STR(&params[4], note_id);
-	if (ec_db_exec(&db, "UPDATE note SET post = ?, data = ?, modified_at = ?, modified_by_id = ? WHERE id = ? AND deleted = FALSE",
-			params, 5, NULL) == FAILURE
-		|| ec_events_update(&db, &ev, d.id, note_id, author, "edit") == FAILURE) {
-		goto abort;
-	}
-	if (ec_tx_commit(&db, &ev) == FAILURE || ec_message_answer(&db, note_id, return_value) == FAILURE) {
+	if (ec_message_answer(&db, note_id, return_value) == FAILURE) {
 		goto fail;
 	}
 	goto done;
 
-abort:
-	ec_tx_abort(&db);
 fail:
 	zval_ptr_dtor(return_value);
 	ZVAL_NULL(return_value);
 done:
+	zval_ptr_dtor(&note);
+	if (dialog_id) zend_string_release(dialog_id);
+	if (author) zend_string_release(author);
+}
+
+/* One attempt of a delete: lock the dialog, then read the message and its mentions as of now,
+ * and write the counters from what was read under the lock. Rolled back on failure. */
+static zend_result ec_message_delete_tx(ec_db *db, const ec_actor *actor, zend_string *note_id, zend_string *dialog_id)
+{
+	zval note, params[5], mentioned, last, *row;
+	zend_string *now = NULL, *author = NULL;
+	zend_long number, affected = 0;
+	ec_dialog d;
+	ec_events ev;
+	char sql[512];
+	zend_result status = FAILURE;
+
+	ZVAL_UNDEF(&d.row);
+	ZVAL_UNDEF(&note);
+	ZVAL_UNDEF(&mentioned);
+	ZVAL_UNDEF(&last);
+	ec_events_init(&ev);
+	if (ec_tx_begin(db) == FAILURE) {
+		return FAILURE;
+	}
+	/* Admins may delete in dialogs they do not belong to. */
+	if (ec_dialog_load(db, actor, dialog_id, EC_MODERATE, &d) == FAILURE
+		|| ec_message_find(db, note_id, true, &note) == FAILURE) {
+		goto abort;
+	}
+	number = ec_val_long(EC_COL(&note, 2));
+	author = ec_val_str(EC_COL(&note, 1));
+	now = ec_now_utc();
+	ZVAL_STR(&params[0], now);
+	ZVAL_STR(&params[1], note_id);
+	if (ec_db_exec(db, "UPDATE note SET deleted = TRUE, modified_at = ? WHERE id = ? AND deleted = FALSE", params, 2, &affected) == FAILURE) {
+		goto abort;
+	}
+	if (affected != 1) {
+		ec_not_found("Message %s not found", ZSTR_VAL(note_id));
+		goto abort;
+	}
+	/* Exact counts: members who had read it had it in read_count. By the dialog_id index only,
+	 * so no other dialog's memberships are locked. */
+	ZVAL_STR(&params[0], d.id);
+	ZVAL_LONG(&params[1], number);
+	snprintf(sql, sizeof(sql), "UPDATE dialog_user%s SET read_count = read_count - 1 WHERE dialog_id = ? AND deleted = FALSE "
+		"AND last_read_number >= ? AND read_count > 0", ec_sql_by_dialog_index(db));
+	if (ec_db_exec(db, sql, params, 2, NULL) == FAILURE) {
+		goto abort;
+	}
+	/* Mentions of it that were still unread are gone with it. */
+	ec_note_mentions(EC_COL(&note, 3), &mentioned);
+	if (ec_mentions_adjust(db, d.id, number, Z_ARRVAL(mentioned), -1) == FAILURE) {
+		goto abort;
+	}
+	/* The dialog's last message is now the newest live one (or none): one live message less. */
+	ZVAL_STR(&params[0], d.id);
+	snprintf(sql, sizeof(sql), "SELECT id, `number`, created_at FROM note%s WHERE parent_id = ? AND parent_type = 'Dialog' "
+		"AND `type` = 'Post' AND deleted = FALSE ORDER BY `number` DESC LIMIT 1%s", ec_sql_note_by_dialog_index(db), ec_sql_current(db));
+	if (ec_db_query(db, sql, params, 1, &last) == FAILURE) {
+		goto abort;
+	}
+	row = zend_hash_index_find(Z_ARRVAL(last), 0);
+	if (row) {
+		ZVAL_COPY_VALUE(&params[0], EC_COL(row, 1));
+		ZVAL_COPY_VALUE(&params[1], EC_COL(row, 0));
+		ZVAL_COPY_VALUE(&params[2], EC_COL(row, 2));
+	} else {
+		ZVAL_LONG(&params[0], 0);
+		ZVAL_NULL(&params[1]);
+		ZVAL_NULL(&params[2]);
+	}
+	ZVAL_STR(&params[3], d.id);
+	if (ec_db_exec(db, "UPDATE dialog SET message_count = CASE WHEN message_count > 0 THEN message_count - 1 ELSE 0 END, "
+			"last_message_number = ?, last_message_id = ?, last_message_at = ? WHERE id = ?", params, 4, NULL) == FAILURE
+		|| ec_events_update(db, &ev, d.id, note_id, author, "delete") == FAILURE) {
+		goto abort;
+	}
+	status = ec_tx_commit(db, &ev);
+	goto done;
+
+abort:
+	ec_tx_abort(db);
+done:
 	ec_dialog_free(&d);
 	ec_events_free(&ev);
-	smart_str_free(&mentions);
-	zval_ptr_dtor(&ids);
 	zval_ptr_dtor(&note);
+	zval_ptr_dtor(&mentioned);
+	zval_ptr_dtor(&last);
 	if (author) zend_string_release(author);
 	if (now) zend_string_release(now);
-	if (data) zend_string_release(data);
+	return status;
 }
 
 ZEND_FUNCTION(ebla_chat_message_delete)
 {
-	zval *zpdo, note, params[4], probe;
-	zend_string *actor_id, *note_id, *dialog_id, *author = NULL, *now = NULL;
+	zval *zpdo, note;
+	zend_string *actor_id, *note_id, *dialog_id, *author = NULL;
 	const ec_actor *actor;
-	zend_long number, affected = 0;
-	ec_dialog d;
 	ec_db db;
-	ec_events ev;
+	int attempt = 0;
 
 	ZEND_PARSE_PARAMETERS_START(3, 3)
 		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
@@ -950,94 +1131,18 @@ ZEND_FUNCTION(ebla_chat_message_delete)
 		Z_PARAM_STR(note_id)
 	ZEND_PARSE_PARAMETERS_END();
 
-	ZVAL_UNDEF(&d.row);
 	ZVAL_UNDEF(&note);
-	ZVAL_UNDEF(&probe);
-	ec_events_init(&ev);
 	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
 		|| ec_message_for_change(&db, actor, note_id, "delete", true, &note, &author) == FAILURE) {
-		goto fail;
+		goto done;
 	}
 	dialog_id = Z_STR_P(EC_COL(&note, 0));
-	number = ec_val_long(EC_COL(&note, 2));
-	if (ec_tx_begin(&db) == FAILURE) {
-		goto fail;
-	}
-	/* Admins may delete in dialogs they do not belong to. */
-	if (ec_dialog_load(&db, actor, dialog_id, EC_MODERATE, &d) == FAILURE) {
-		goto abort;
-	}
-	now = ec_now_utc();
-	ZVAL_STR(&params[0], now);
-	ZVAL_STR(&params[1], note_id);
-	if (ec_db_exec(&db, "UPDATE note SET deleted = TRUE, modified_at = ? WHERE id = ? AND deleted = FALSE", params, 2, &affected) == FAILURE) {
-		goto abort;
-	}
-	if (affected != 1) {
-		ec_not_found("Message %s not found", ZSTR_VAL(note_id));
-		goto abort;
-	}
-	/* Exact counts: one live message less; members who had read it had it in read_count. */
-	ZVAL_STR(&params[0], d.id);
-	ZVAL_LONG(&params[1], number);
-	if (ec_db_exec(&db, "UPDATE dialog SET message_count = message_count - 1 WHERE id = ? AND message_count > 0", params, 1, NULL) == FAILURE
-		|| ec_db_exec(&db, "UPDATE dialog_user SET read_count = read_count - 1 WHERE dialog_id = ? AND deleted = FALSE "
-			"AND last_read_number >= ? AND read_count > 0", params, 2, NULL) == FAILURE) {
-		goto abort;
-	}
-	/* Mentions of it that were still unread are gone with it. */
-	array_init(&probe);
-	ec_message_data(EC_COL(&note, 3), &probe);
-	if (ec_mentions_adjust(&db, d.id, number, Z_ARRVAL_P(zend_hash_str_find(Z_ARRVAL(probe), "mentions", sizeof("mentions") - 1)), -1) == FAILURE) {
-		goto abort;
-	}
-	/* The dialog's last message is now the newest live one (or none). */
-	{
-		zval last, *row;
-		ZVAL_STR(&params[0], d.id);
-		if (ec_db_query(&db, "SELECT id, `number`, created_at FROM note WHERE parent_id = ? AND parent_type = 'Dialog' "
-				"AND `type` = 'Post' AND deleted = FALSE ORDER BY `number` DESC LIMIT 1", params, 1, &last) == FAILURE) {
-			goto abort;
+	while (ec_message_delete_tx(&db, actor, note_id, dialog_id) == FAILURE) {
+		if (!ec_tx_retry(&db, &attempt)) {
+			break;
 		}
-		row = zend_hash_index_find(Z_ARRVAL(last), 0);
-		if (row) {
-			ZVAL_COPY(&params[0], EC_COL(row, 1));
-			ZVAL_COPY(&params[1], EC_COL(row, 0));
-			ZVAL_COPY(&params[2], EC_COL(row, 2));
-		} else {
-			ZVAL_LONG(&params[0], 0);
-			ZVAL_NULL(&params[1]);
-			ZVAL_NULL(&params[2]);
-		}
-		ZVAL_STR(&params[3], d.id);
-		zval_ptr_dtor(&last);
-		if (ec_db_exec(&db, "UPDATE dialog SET last_message_number = ?, last_message_id = ?, last_message_at = ? WHERE id = ?",
-				params, 4, NULL) == FAILURE) {
-			zval_ptr_dtor(&params[0]);
-			zval_ptr_dtor(&params[1]);
-			zval_ptr_dtor(&params[2]);
-			goto abort;
-		}
-		zval_ptr_dtor(&params[0]);
-		zval_ptr_dtor(&params[1]);
-		zval_ptr_dtor(&params[2]);
 	}
-	if (ec_events_update(&db, &ev, d.id, note_id, author, "delete") == FAILURE) {
-		goto abort;
-	}
-	if (ec_tx_commit(&db, &ev) == FAILURE) {
-		goto fail;
-	}
-	goto done;
-
-abort:
-	ec_tx_abort(&db);
-fail:
 done:
-	ec_dialog_free(&d);
-	ec_events_free(&ev);
 	zval_ptr_dtor(&note);
-	zval_ptr_dtor(&probe);
 	if (author) zend_string_release(author);
-	if (now) zend_string_release(now);
 }

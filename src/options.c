@@ -150,29 +150,32 @@ zend_result ec_option_array(HashTable *opts, const char *key, HashTable **out)
 	return SUCCESS;
 }
 
-zend_result ec_id_list(HashTable *list, const char *what, zend_string ***out, uint32_t *count)
+zend_result ec_id_list(HashTable *list, const char *what, uint32_t max, zend_string ***out, uint32_t *count)
 {
-	zend_string **ids = safe_emalloc(zend_hash_num_elements(list) + 1, sizeof(zend_string *), 0);
-	uint32_t n = 0;
+	uint32_t given = zend_hash_num_elements(list), n = 0;
+	zend_string **ids;
+	HashTable seen;
 	zval *v;
 
+	/* The size first: nothing below may grow with a list longer than its limit. */
+	if (given > max) {
+		return ec_bad_request("%s holds %u ids, more than the limit of %u", what, given, max);
+	}
+	ids = safe_emalloc(given + 1, sizeof(zend_string *), 0);
+	zend_hash_init(&seen, given, NULL, NULL, 0);
 	ZEND_HASH_FOREACH_VAL(list, v) {
-		bool seen = false;
 		ZVAL_DEREF(v);
 		if (Z_TYPE_P(v) != IS_STRING || !ec_id_valid(Z_STR_P(v))) {
+			zend_hash_destroy(&seen);
 			ec_ids_free(ids, n);
 			return ec_id_require(ZSTR_EMPTY_ALLOC(), what);
 		}
-		for (uint32_t i = 0; i < n; i++) {
-			if (zend_string_equals(ids[i], Z_STR_P(v))) {
-				seen = true;
-				break;
-			}
-		}
-		if (!seen) {
+		/* Duplicates are dropped, in linear time. */
+		if (zend_hash_add_empty_element(&seen, Z_STR_P(v))) {
 			ids[n++] = zend_string_copy(Z_STR_P(v));
 		}
 	} ZEND_HASH_FOREACH_END();
+	zend_hash_destroy(&seen);
 	*out = ids;
 	*count = n;
 	return SUCCESS;

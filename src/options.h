@@ -16,9 +16,16 @@ zend_result ec_option_id(HashTable *opts, const char *key, zend_string **out);
 /* *out = borrowed array, or NULL when absent. */
 zend_result ec_option_array(HashTable *opts, const char *key, HashTable **out);
 
-/* Copies a PHP list of ids into a fresh array of zend_string* (validated, duplicates dropped).
- * *out is emalloc'ed (free with ec_ids_free). */
-zend_result ec_id_list(HashTable *list, const char *what, zend_string ***out, uint32_t *count);
+/* Copies a PHP list of ids into a fresh array of zend_string* (validated, duplicates dropped in
+ * linear time). A list of more than `max` elements (counted as given, duplicates included) is a
+ * BadRequest before anything else is done. *out is emalloc'ed (free with ec_ids_free). */
+zend_result ec_id_list(HashTable *list, const char *what, uint32_t max, zend_string ***out, uint32_t *count);
+
+/* The most user ids one call takes (memberIds of dialog_open, add and remove of
+ * dialog_members); the attachments of a post are limited by ebla_chat.max_attachments. */
+#define EC_MEMBER_IDS_MAX 1000
+/* The most distinct @names of one message looked up as mentions; further ones stay plain text. */
+#define EC_MENTIONS_MAX 100
 void ec_ids_free(zend_string **ids, uint32_t count);
 
 /* Fast ZPP prologue of the (PDO $pdo, string $actorId, array $options = []) functions; expects

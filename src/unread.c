@@ -146,15 +146,27 @@ static zend_result ec_popups_from(ec_db *db, const ec_actor *actor, zval *unread
 		zend_hash_index_del(Z_ARRVAL(candidates), zend_hash_num_elements(Z_ARRVAL(candidates)) - 1);
 	}
 	if (!peek) {
-		status = ec_tx_begin(db);
-		if (status == SUCCESS) {
-			status = ec_popups_claim(db, &candidates);
+		int attempt = 0;
+		do {
+			/* Each attempt claims from the full list (a claim drops what it did not get). */
+			zval claimed;
+			ZVAL_ARR(&claimed, zend_array_dup(Z_ARRVAL(candidates)));
+			status = ec_tx_begin(db);
 			if (status == SUCCESS) {
-				status = ec_tx_commit(db, NULL);
-			} else {
-				ec_tx_abort(db);
+				status = ec_popups_claim(db, &claimed);
+				if (status == SUCCESS) {
+					status = ec_tx_commit(db, NULL);
+				} else {
+					ec_tx_abort(db);
+				}
 			}
-		}
+			if (status == SUCCESS) {
+				zval_ptr_dtor(&candidates);
+				ZVAL_COPY_VALUE(&candidates, &claimed);
+			} else {
+				zval_ptr_dtor(&claimed);
+			}
+		} while (status == FAILURE && ec_tx_retry(db, &attempt));
 	}
 	array_init(&dialogs);
 	if (status == SUCCESS) {
@@ -179,12 +191,60 @@ static zend_result ec_popups_from(ec_db *db, const ec_actor *actor, zval *unread
 	return status;
 }
 
-/* Marks read up to `up_to` (everything when < 0) and returns what is still unread. */
+/* The live messages of the dialog above `after`, and how many of them mention `user_id`, with
+ * a current read (see ec_sql_current): one indexed count. */
+static zend_result ec_tail_count(ec_db *db, zend_string *dialog_id, zend_long after, zend_string *user_id,
+	zend_long *tail, zend_long *mentions)
+{
+	zval params[3], rows, *row;
+	smart_str pattern = {0};
+	char sql[640];
+	zend_result status;
+
+	/* data.mentions holds {"id":"<user id>",...} per mentioned member; inside a JSON string a
+	 * quote is always escaped, so this pattern only matches the id key of a mention. */
+	smart_str_appends(&pattern, "%\"id\":\"");
+	for (size_t i = 0; i < ZSTR_LEN(user_id); i++) {
+		char c = ZSTR_VAL(user_id)[i];
+		if (c == '%' || c == '_' || c == '!') {
+			smart_str_appendc(&pattern, '!');
+		}
+		smart_str_appendc(&pattern, c);
+	}
+	smart_str_appends(&pattern, "\"%");
+	smart_str_0(&pattern);
+	ZVAL_STR(&params[0], pattern.s);
+	ZVAL_STR(&params[1], dialog_id);
+	ZVAL_LONG(&params[2], after);
+	if (db->dialect == EC_PGSQL) {
+		/* PostgreSQL locks rows, not aggregates: lock (when needed) in a subquery. */
+		snprintf(sql, sizeof(sql), "SELECT COUNT(*), COALESCE(SUM(m), 0) FROM (SELECT CASE WHEN data LIKE ? ESCAPE '!' "
+			"THEN 1 ELSE 0 END AS m FROM note WHERE parent_id = ? AND parent_type = 'Dialog' AND \"type\" = 'Post' "
+			"AND deleted = FALSE AND \"number\" > ?%s) t", ec_sql_current(db));
+	} else {
+		snprintf(sql, sizeof(sql), "SELECT COUNT(*), COALESCE(SUM(CASE WHEN data LIKE ? ESCAPE '!' THEN 1 ELSE 0 END), 0) "
+			"FROM note%s WHERE parent_id = ? AND parent_type = 'Dialog' AND `type` = 'Post' AND deleted = FALSE "
+			"AND `number` > ?%s", ec_sql_note_by_dialog_index(db), ec_sql_current(db));
+	}
+	status = ec_db_query(db, sql, params, 3, &rows);
+	smart_str_free(&pattern);
+	if (status == FAILURE) {
+		return FAILURE;
+	}
+	row = zend_hash_index_find(Z_ARRVAL(rows), 0);
+	*tail = ec_val_long(EC_COL(row, 0));
+	*mentions = ec_val_long(EC_COL(row, 1));
+	zval_ptr_dtor(&rows);
+	return SUCCESS;
+}
+
+/* Marks read up to `up_to` (everything when < 0) and returns what is still unread. One attempt:
+ * on failure the transaction is rolled back (the caller may retry, see ec_tx_retry). */
 static zend_result ec_mark_read(ec_db *db, const ec_actor *actor, zend_string *dialog_id, zend_long up_to, zend_long *unread)
 {
 	ec_dialog d;
-	zval params[7], rows;
-	zend_long tail = 0, up;
+	zval params[7];
+	zend_long tail = 0, tail_mentions = 0, up;
 	ec_events ev;
 
 	ec_events_init(&ev);
@@ -197,33 +257,20 @@ static zend_result ec_mark_read(ec_db *db, const ec_actor *actor, zend_string *d
 	}
 	up = up_to < 0 || up_to > d.last_message_number ? d.last_message_number : up_to;
 	if (up <= d.last_read_number) {
-		/* Reading never goes backwards; it only drops mentions of messages that are gone. */
+		/* Reading never goes backwards. */
 		*unread = d.message_count - d.read_count;
-		if (d.mention_count > *unread) {
-			ZVAL_LONG(&params[0], *unread);
-			ZVAL_LONG(&params[1], d.membership_id);
-			if (ec_db_exec(db, "UPDATE dialog_user SET mention_count = ? WHERE id = ?", params, 2, NULL) == FAILURE) {
-				goto abort;
-			}
-		}
 		ec_dialog_free(&d);
 		return ec_tx_commit(db, NULL);
 	}
-	if (up < d.last_message_number) {
-		/* Only the messages after `up` stay unread: count that tail (small, indexed). */
-		ZVAL_STR(&params[0], d.id);
-		ZVAL_LONG(&params[1], up);
-		if (ec_db_query(db, "SELECT COUNT(*) FROM note WHERE parent_id = ? AND parent_type = 'Dialog' AND `type` = 'Post' "
-				"AND deleted = FALSE AND `number` > ?", params, 2, &rows) == FAILURE) {
-			goto abort;
-		}
-		tail = ec_val_long(EC_COL(zend_hash_index_find(Z_ARRVAL(rows), 0), 0));
-		zval_ptr_dtor(&rows);
+	/* Only the messages after `up` stay unread: count that tail (indexed), and the ones among
+	 * them that mention the reader (mention_count is "unread messages that name me"). */
+	if (up < d.last_message_number
+		&& ec_tail_count(db, d.id, up, actor->id, &tail, &tail_mentions) == FAILURE) {
+		goto abort;
 	}
-	/* Mentions are cleared by reading; a partial read keeps at most one per unread message. */
 	ZVAL_LONG(&params[0], up);
 	ZVAL_LONG(&params[1], d.message_count - tail);
-	ZVAL_LONG(&params[2], tail == 0 ? 0 : MIN(d.mention_count, tail));
+	ZVAL_LONG(&params[2], tail_mentions);
 	ZVAL_LONG(&params[3], up);
 	ZVAL_LONG(&params[4], up);
 	ZVAL_LONG(&params[5], d.membership_id);
@@ -294,6 +341,7 @@ ZEND_FUNCTION(ebla_chat_mark_read)
 	zend_string *actor_id, *dialog_id;
 	zend_long up_to = -1, unread = 0;
 	bool up_to_null = true;
+	int attempt = 0;
 	const ec_actor *actor;
 	ec_db db;
 
@@ -309,9 +357,13 @@ ZEND_FUNCTION(ebla_chat_mark_read)
 		ec_bad_request("upToNumber must be a message number (>= 0), " ZEND_LONG_FMT " given", up_to);
 		RETURN_THROWS();
 	}
-	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
-		|| ec_mark_read(&db, actor, dialog_id, up_to_null ? -1 : up_to, &unread) == FAILURE) {
+	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))) {
 		RETURN_THROWS();
+	}
+	while (ec_mark_read(&db, actor, dialog_id, up_to_null ? -1 : up_to, &unread) == FAILURE) {
+		if (!ec_tx_retry(&db, &attempt)) {
+			RETURN_THROWS();
+		}
 	}
 	RETURN_LONG(unread);
 }

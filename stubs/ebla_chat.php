@@ -62,7 +62,8 @@ namespace {
      * Otherwise a new group dialog. The actor is always a member; every other member must be a
      * chat partner of the actor. With one member and a parent this is EspoCRM's "chat button".
      *
-     * @param list<string> $memberIds the other members (the actor may be listed; duplicates are ignored)
+     * @param list<string> $memberIds the other members (the actor may be listed; duplicates are ignored);
+     *     at most 1000 ids, duplicates included (BadRequest beyond)
      * @param array{name?: ?string, parentType?: ?string, parentId?: ?string, type?: 'direct'|'group'|null,
      *     acl?: array{userRead?: 'all'|'team'|'own'|'no', portal?: 'yes'|'no', baselineRoleId?: string}|null} $options
      *     `parentType` (an entity type such as "Case") and `parentId` go together; `acl` passes the levels
@@ -125,8 +126,8 @@ namespace {
      * Adds and removes members of a group dialog. New members start with everything read. Anyone
      * may leave (remove themselves); removing others is for the creator and admins.
      *
-     * @param list<string> $add users to add (chat partners of the actor; not the actor)
-     * @param list<string> $remove users to remove
+     * @param list<string> $add users to add (chat partners of the actor; not the actor), at most 1000 ids
+     * @param list<string> $remove users to remove, at most 1000 ids
      * @return array{id: string, name: ?string, type: 'direct'|'group', parentType: ?string, parentId: ?string,
      *     memberIds: list<string>, unread: int, mentions: int, muted: bool,
      *     lastMessage: array{id: string, number: int, dialogId: string, authorId: string, authorName: string,
@@ -159,7 +160,7 @@ namespace {
      * counted. The author has read everything up to the new message.
      *
      * @param string $text UTF-8 without NUL bytes, at most ebla_chat.max_message_length bytes; may be empty only with attachments
-     * @param list<string> $attachmentIds at most ebla_chat.max_attachments
+     * @param list<string> $attachmentIds at most ebla_chat.max_attachments, duplicates included
      * @param array{voice?: bool, acl?: array{userRead?: 'all'|'team'|'own'|'no', portal?: 'yes'|'no', baselineRoleId?: string}|null} $options
      *     `voice`: a voice message (exactly one attachment, of an audio/* type)
      * @return array{id: string, number: int, dialogId: string, authorId: string, authorName: string, text: string,

@@ -24,7 +24,8 @@ zend_result ec_db_init(ec_db *db, zval *zpdo)
 
 	memset(db, 0, sizeof(*db));
 	if (!dbh->driver) {
-		zend_throw_error(NULL, "PDO object is not initialized, constructor was not called");
+		/* Every function that takes a PDO takes it first. */
+		zend_argument_value_error(1, "must be an initialized PDO (its constructor was not called)");
 		return FAILURE;
 	}
 	driver = dbh->driver->driver_name;

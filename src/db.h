@@ -11,8 +11,6 @@
 
 typedef enum { EC_MYSQL, EC_PGSQL, EC_SQLITE } ec_dialect;
 
-typedef struct ec_events ec_events;
-
 typedef struct {
 	zend_object *pdo;     /* borrowed from the caller */
 	ec_dialect dialect;
@@ -39,11 +37,11 @@ zend_result ec_db_run(ec_db *db, const char *sql, size_t sql_len, zval *params, 
 /* The AUTO_INCREMENT / rowid value of the last insert (MySQL, SQLite). */
 zend_result ec_db_last_insert_id(ec_db *db, zend_long *out);
 
-/* Transactions. begin: our own, or a savepoint inside the caller's. commit: publishes `events`
- * (may be NULL) after our own commit, or hands them to fanout to wait for the caller's
- * PDO::commit(). abort: rolls back what we began, keeping the pending exception as it is. */
+/* Transactions. begin: our own, or a savepoint inside the caller's. commit: our own COMMIT, or
+ * the savepoint's release (a failure rolls back). abort: rolls back what we began, keeping the
+ * pending exception as it is. What a commit makes publishable is write.c's business. */
 zend_result ec_tx_begin(ec_db *db);
-zend_result ec_tx_commit(ec_db *db, ec_events *events);
+zend_result ec_tx_commit(ec_db *db);
 void ec_tx_abort(ec_db *db);
 
 /* How many times a call runs its transaction again after a deadlock or serialization failure of
@@ -67,6 +65,16 @@ bool ec_val_bool(zval *v);
 
 /* Appends "?, ?, ?" (n placeholders) to an SQL buffer. */
 void ec_sql_placeholders(smart_str *sql, uint32_t n);
+/* The IN-list query: runs head + "?, ?, ..." (one per value of `list`) + tail, with the params
+ * `fixed` (nfixed, for placeholders in head) before the list's n values. Values are borrowed. */
+zend_result ec_db_run_in(ec_db *db, const char *head, zval *fixed, uint32_t nfixed, zval *list, uint32_t n,
+	const char *tail, zval *rows, zend_long *affected);
+/* The two-table update: UPDATE t1 SET set1 WHERE id = ?, and UPDATE t2 SET set2 WHERE id = ?,
+ * as one statement where the dialect has one (MySQL's multi-table UPDATE, PostgreSQL's
+ * data-modifying WITH), as two on SQLite. set1 and set2 name their columns unqualified (no
+ * column may be in both tables); p1 holds set1's n1 values then t1's id, p2 set2's n2 then t2's. */
+zend_result ec_db_update_pair(ec_db *db, const char *t1, const char *set1, zval *p1, uint32_t n1,
+	const char *t2, const char *set2, zval *p2, uint32_t n2);
 /* The dialect's row-lock suffix for a SELECT (" FOR UPDATE", or "" on SQLite which locks the file). */
 const char *ec_sql_for_update(const ec_db *db);
 /* The suffix that makes a SELECT run inside ec_tx_begin a current read, for reads that decide a

@@ -4,12 +4,14 @@
 #include "ext/pdo/php_pdo_driver.h"
 #include "php_ebla_chat.h"
 #include "dialogs.h"
-#include "messages.h"
+#include "render.h"
 #include "errors.h"
 #include "ids.h"
 #include "options.h"
 #include "text.h"
 #include "schema.h"
+#include "events.h"
+#include "write.h"
 
 #define EC_LIST_LIMIT_DEFAULT 50
 #define EC_LIST_LIMIT_MAX 200
@@ -144,176 +146,6 @@ static zend_string *ec_direct_key(const zend_string *a, const zend_string *b, co
 	return zend_strpprintf(0, "%s|%s", ZSTR_VAL(lo), ZSTR_VAL(hi));
 }
 
-zend_string *ec_direct_other(zval *dialog_row, const zend_string *actor_id)
-{
-	zval *key = EC_COL(dialog_row, EC_D_DIRECT_KEY);
-	const char *s, *bar, *end;
-
-	if (!key || Z_TYPE_P(key) != IS_STRING) {
-		return NULL;
-	}
-	s = Z_STRVAL_P(key);
-	end = s + Z_STRLEN_P(key);
-	bar = memchr(s, '|', end - s);
-	if (!bar) {
-		return NULL;
-	}
-	{
-		const char *second = bar + 1, *second_end = memchr(second, '|', end - second);
-		size_t first_len = bar - s, second_len = (second_end ? second_end : end) - second;
-		if (first_len == ZSTR_LEN(actor_id) && memcmp(s, ZSTR_VAL(actor_id), first_len) == 0) {
-			return zend_string_init(second, second_len, 0);
-		}
-		return zend_string_init(s, first_len, 0);
-	}
-}
-
-/* ---- rendering ---- */
-
-static void ec_add_nullable_str(zval *arr, const char *key, zval *v)
-{
-	zend_string *s = ec_val_str(v);
-	if (s) {
-		add_assoc_str(arr, key, s);
-	} else {
-		add_assoc_null(arr, key);
-	}
-}
-
-zend_result ec_dialogs_render(ec_db *db, const ec_actor *actor, zval *rows, zval *out)
-{
-	uint32_t n = zend_hash_num_elements(Z_ARRVAL_P(rows)), i = 0, m = 0;
-	zval *row, *params, members, messages, *member;
-	zend_string **last_ids;
-	smart_str sql = {0};
-	HashTable member_ids, member_names; /* dialog id => list of ids; user id => display name */
-	zend_result status;
-
-	if (n == 0) {
-		return SUCCESS;
-	}
-	params = safe_emalloc(n, sizeof(zval), 0);
-	last_ids = safe_emalloc(n, sizeof(zend_string *), 0);
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(rows), row) {
-		zval *last = EC_COL(row, EC_D_LAST_ID);
-		ZVAL_COPY(&params[i++], EC_COL(row, EC_D_ID));
-		if (last && Z_TYPE_P(last) == IS_STRING) {
-			last_ids[m++] = Z_STR_P(last);
-		}
-	} ZEND_HASH_FOREACH_END();
-
-	smart_str_appends(&sql,
-		"SELECT du.dialog_id, du.user_id, u.first_name, u.last_name, u.user_name FROM dialog_user du "
-		"LEFT JOIN `user` u ON u.id = du.user_id WHERE du.deleted = FALSE AND du.dialog_id IN (");
-	ec_sql_placeholders(&sql, n);
-	smart_str_appends(&sql, ") ORDER BY du.id");
-	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &members, NULL);
-	smart_str_free(&sql);
-	for (i = 0; i < n; i++) {
-		zval_ptr_dtor(&params[i]);
-	}
-	efree(params);
-	if (status == FAILURE) {
-		efree(last_ids);
-		return FAILURE;
-	}
-	array_init(&messages);
-	if (m && ec_messages_by_ids(db, last_ids, m, &messages) == FAILURE) {
-		efree(last_ids);
-		zval_ptr_dtor(&members);
-		zval_ptr_dtor(&messages);
-		return FAILURE;
-	}
-	efree(last_ids);
-
-	zend_hash_init(&member_ids, n, NULL, ZVAL_PTR_DTOR, 0);
-	zend_hash_init(&member_names, 16, NULL, ZVAL_PTR_DTOR, 0);
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(members), member) {
-		zval *list, name;
-		zend_string *dialog_id = Z_STR_P(EC_COL(member, 0)), *user_id = ec_val_str(EC_COL(member, 1));
-		if (!user_id) {
-			continue;
-		}
-		list = zend_hash_find(&member_ids, dialog_id);
-		if (!list) {
-			zval empty;
-			array_init(&empty);
-			list = zend_hash_add_new(&member_ids, dialog_id, &empty);
-		}
-		add_next_index_str(list, zend_string_copy(user_id));
-		if (!zend_hash_exists(&member_names, user_id)) {
-			ZVAL_STR(&name, ec_display_name(EC_COL(member, 2), EC_COL(member, 3), EC_COL(member, 4)));
-			zend_hash_add_new(&member_names, user_id, &name);
-		}
-		zend_string_release(user_id);
-	} ZEND_HASH_FOREACH_END();
-
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(rows), row) {
-		zval item, *ids, *message;
-		zend_string *id = Z_STR_P(EC_COL(row, EC_D_ID)), *name = ec_val_str(EC_COL(row, EC_D_NAME));
-		zend_string *type = ec_val_str(EC_COL(row, EC_D_TYPE));
-		bool direct = type && zend_string_equals_literal(type, "Direct");
-		bool member = Z_TYPE_P(EC_COL(row, EC_DU_ID)) != IS_NULL;
-		zend_long unread = member ? ec_val_long(EC_COL(row, EC_D_MESSAGE_COUNT)) - ec_val_long(EC_COL(row, EC_DU_READ_COUNT)) : 0;
-		zval *last = EC_COL(row, EC_D_LAST_ID);
-
-		if (type) {
-			zend_string_release(type);
-		}
-		if ((!name || ZSTR_LEN(name) == 0) && direct) {
-			/* A direct dialog is called after the other member. */
-			zend_string *other = ec_direct_other(row, actor->id);
-			zval *other_name = other ? zend_hash_find(&member_names, other) : NULL;
-			if (name) {
-				zend_string_release(name);
-			}
-			name = other_name ? zend_string_copy(Z_STR_P(other_name)) : NULL;
-			if (other) {
-				zend_string_release(other);
-			}
-		}
-		array_init_size(&item, 13);
-		add_assoc_str(&item, "id", zend_string_copy(id));
-		if (name) {
-			add_assoc_str(&item, "name", name);
-		} else {
-			add_assoc_null(&item, "name");
-		}
-		add_assoc_string(&item, "type", direct ? "direct" : "group");
-		ec_add_nullable_str(&item, "parentType", EC_COL(row, EC_D_PARENT_TYPE));
-		ec_add_nullable_str(&item, "parentId", EC_COL(row, EC_D_PARENT_ID));
-		ids = zend_hash_find(&member_ids, id);
-		if (ids) {
-			Z_ADDREF_P(ids);
-			add_assoc_zval(&item, "memberIds", ids);
-		} else {
-			zval empty;
-			array_init(&empty);
-			add_assoc_zval(&item, "memberIds", &empty);
-		}
-		add_assoc_long(&item, "unread", unread > 0 ? unread : 0);
-		add_assoc_long(&item, "mentions", member ? ec_val_long(EC_COL(row, EC_DU_MENTIONS)) : 0);
-		add_assoc_bool(&item, "muted", member && ec_val_bool(EC_COL(row, EC_DU_MUTED)));
-		message = last && Z_TYPE_P(last) == IS_STRING ? zend_hash_find(Z_ARRVAL(messages), Z_STR_P(last)) : NULL;
-		if (message) {
-			Z_ADDREF_P(message);
-			add_assoc_zval(&item, "lastMessage", message);
-		} else {
-			add_assoc_null(&item, "lastMessage");
-		}
-		ec_add_nullable_str(&item, "lastMessageAt", EC_COL(row, EC_D_LAST_AT));
-		ec_add_nullable_str(&item, "createdAt", EC_COL(row, EC_D_CREATED_AT));
-		ec_add_nullable_str(&item, "createdById", EC_COL(row, EC_D_CREATED_BY));
-		add_next_index_zval(out, &item);
-	} ZEND_HASH_FOREACH_END();
-
-	zend_hash_destroy(&member_ids);
-	zend_hash_destroy(&member_names);
-	zval_ptr_dtor(&members);
-	zval_ptr_dtor(&messages);
-	return SUCCESS;
-}
-
 /* Renders one loaded dialog into return_value. */
 static zend_result ec_dialog_render_one(ec_db *db, const ec_actor *actor, zval *row, zval *return_value)
 {
@@ -366,65 +198,6 @@ static zend_result ec_dialog_answer_outsider(ec_db *db, const ec_actor *actor, z
 	status = row ? ec_dialog_render_one(db, actor, row, return_value) : ec_not_found("Dialog %s not found", ZSTR_VAL(dialog_id));
 	zval_ptr_dtor(&rows);
 	return status;
-}
-
-/* ---- events ---- */
-
-zend_result ec_events_to_members(ec_db *db, ec_events *ev, zend_string *dialog_id, const char *topic,
-	const char *fields, size_t fields_len)
-{
-	zval param, rows, *row;
-	zend_string *topic_str;
-
-	ZVAL_STR(&param, dialog_id);
-	if (ec_db_query(db, "SELECT user_id FROM dialog_user WHERE dialog_id = ? AND deleted = FALSE", &param, 1, &rows) == FAILURE) {
-		return FAILURE;
-	}
-	topic_str = zend_string_init(topic, strlen(topic), 0);
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
-		zend_string *user_id = ec_val_str(EC_COL(row, 0));
-		if (user_id) {
-			ec_events_add(ev, topic_str, user_id, fields, fields_len);
-			zend_string_release(user_id);
-		}
-	} ZEND_HASH_FOREACH_END();
-	zend_string_release(topic_str);
-	zval_ptr_dtor(&rows);
-	return SUCCESS;
-}
-
-void ec_events_stream_update(ec_events *ev, zend_string *dialog_id, zend_string *created_by, zend_string *note_id)
-{
-	smart_str fields = {0};
-	zend_string *topic = zend_strpprintf(0, "streamUpdate.Dialog.%s", ZSTR_VAL(dialog_id));
-
-	smart_str_appends(&fields, "\"createdById\":");
-	ec_json_str(&fields, created_by);
-	if (note_id) {
-		smart_str_appends(&fields, ",\"noteId\":");
-		ec_json_str(&fields, note_id);
-	}
-	smart_str_0(&fields);
-	ec_events_add(ev, topic, NULL, ZSTR_VAL(fields.s), ZSTR_LEN(fields.s));
-	smart_str_free(&fields);
-	zend_string_release(topic);
-}
-
-/* {"dialogId":"..","action":".."} to each of the given users. */
-static void ec_events_dialog_action(ec_events *ev, zend_string *dialog_id, const char *action, zend_string **users, uint32_t n)
-{
-	smart_str fields = {0};
-	zend_string *topic = zend_string_init("eblaChat.dialog", sizeof("eblaChat.dialog") - 1, 0);
-
-	smart_str_appends(&fields, "\"dialogId\":");
-	ec_json_str(&fields, dialog_id);
-	smart_str_append_printf(&fields, ",\"action\":\"%s\"", action);
-	smart_str_0(&fields);
-	for (uint32_t i = 0; i < n; i++) {
-		ec_events_add(ev, topic, users[i], ZSTR_VAL(fields.s), ZSTR_LEN(fields.s));
-	}
-	smart_str_free(&fields);
-	zend_string_release(topic);
 }
 
 /* ---- membership rows ---- */
@@ -748,7 +521,7 @@ ZEND_FUNCTION(ebla_chat_dialog_open)
 				ec_fanout_enabled() ? &ev : NULL) == FAILURE) {
 			ec_tx_abort(&db);
 			ec_events_free(&ev);
-		} else if (ec_tx_commit(&db, &ev) == FAILURE) {
+		} else if (ec_write_commit(&db, &ev) == FAILURE) {
 			ec_events_free(&ev);
 			zend_string_release(id);
 			id = NULL;
@@ -1007,7 +780,7 @@ attempt:
 			goto abort;
 		}
 	}
-	if (ec_tx_commit(&db, &ev) == FAILURE) {
+	if (ec_write_commit(&db, &ev) == FAILURE) {
 		goto fail;
 	}
 	ec_dialog_free(&d);

@@ -20,7 +20,7 @@
 #include "ext/pdo/php_pdo.h"
 #include "ext/pdo/php_pdo_driver.h"
 #include "php_ebla_chat.h"
-#include "fanout.h"
+#include "fanout_tx.h"
 
 typedef struct {
 	zend_string *name;

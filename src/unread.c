@@ -13,7 +13,8 @@
 #include "messages.h"
 #include "acl.h"
 #include "errors.h"
-#include "fanout.h"
+#include "events.h"
+#include "write.h"
 #include "options.h"
 #include "text.h"
 
@@ -155,7 +156,7 @@ static zend_result ec_popups_from(ec_db *db, const ec_actor *actor, zval *unread
 			if (status == SUCCESS) {
 				status = ec_popups_claim(db, &claimed);
 				if (status == SUCCESS) {
-					status = ec_tx_commit(db, NULL);
+					status = ec_tx_commit(db);
 				} else {
 					ec_tx_abort(db);
 				}
@@ -260,7 +261,7 @@ static zend_result ec_mark_read(ec_db *db, const ec_actor *actor, zend_string *d
 		/* Reading never goes backwards. */
 		*unread = d.message_count - d.read_count;
 		ec_dialog_free(&d);
-		return ec_tx_commit(db, NULL);
+		return ec_tx_commit(db);
 	}
 	/* Only the messages after `up` stay unread: count that tail (indexed), and the ones among
 	 * them that mention the reader (mention_count is "unread messages that name me"). */
@@ -281,20 +282,9 @@ static zend_result ec_mark_read(ec_db *db, const ec_actor *actor, zend_string *d
 		goto abort;
 	}
 	*unread = tail;
-	if (ec_fanout_enabled()) {
-		/* To the reader's other tabs, so their badges follow. */
-		smart_str fields = {0};
-		zend_string *topic = zend_string_init("eblaChat.read", sizeof("eblaChat.read") - 1, 0);
-		smart_str_appends(&fields, "\"dialogId\":");
-		ec_json_str(&fields, d.id);
-		smart_str_append_printf(&fields, ",\"unread\":" ZEND_LONG_FMT ",\"lastReadNumber\":" ZEND_LONG_FMT, tail, up);
-		smart_str_0(&fields);
-		ec_events_add(&ev, topic, actor->id, ZSTR_VAL(fields.s), ZSTR_LEN(fields.s));
-		smart_str_free(&fields);
-		zend_string_release(topic);
-	}
+	ec_events_read(&ev, d.id, actor->id, tail, up);
 	ec_dialog_free(&d);
-	if (ec_tx_commit(db, &ev) == FAILURE) {
+	if (ec_write_commit(db, &ev) == FAILURE) {
 		ec_events_free(&ev);
 		return FAILURE;
 	}

@@ -1,7 +1,5 @@
 --TEST--
 Faults: MariaDB deadlocks and lock-wait timeouts provoked on purpose: retried inside the engine's own transaction, surfaced at once inside the caller's, nothing half-written
---XFAIL--
-Retrying a deadlock of the engine's own transaction inside the call is the concurrency work of branch eng-conc; remove this section when it is merged (a passing XFAIL test is a warning, which fails the suite).
 --SKIPIF--
 <?php require __DIR__ . '/skipif.inc'; ?>
 --FILE--

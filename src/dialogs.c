@@ -438,17 +438,89 @@ static zend_result ec_dialog_create(ec_db *db, const ec_actor *actor, bool direc
 	return SUCCESS;
 }
 
+typedef struct {
+	zend_string *name, *parent_type, *parent_id, *type;
+	zend_string **ids, **others;   /* the member list as given; the others: all but the actor */
+	uint32_t n_ids, n_others;
+	bool direct;
+	zend_string *id;               /* the dialog, from the attempt that committed */
+} ec_open;
+
+/* The options of ebla_chat_dialog_open(): name, parent, type, acl. */
+static zend_result ec_open_options_parse(HashTable *opts, zend_string *actor_id, ec_open *o, HashTable **acl)
+{
+	if (ec_options_check(opts, ec_open_options) == FAILURE
+		|| ec_option_string(opts, "name", &o->name) == FAILURE
+		|| ec_parent_options(opts, &o->parent_type, &o->parent_id) == FAILURE
+		|| ec_option_string(opts, "type", &o->type) == FAILURE
+		|| ec_option_array(opts, "acl", acl) == FAILURE
+		|| ec_id_require(actor_id, "actorId") == FAILURE) {
+		return FAILURE;
+	}
+	if (o->name) {
+		if (ec_text_require_utf8(o->name, "Option \"name\"") == FAILURE) {
+			return FAILURE;
+		}
+		if (ZSTR_LEN(o->name) > 255) {
+			return ec_bad_request("Option \"name\" is longer than 255 bytes");
+		}
+		if (ZSTR_LEN(o->name) == 0) {
+			o->name = NULL;
+		}
+	}
+	if (o->type && !zend_string_equals_literal(o->type, "direct") && !zend_string_equals_literal(o->type, "group")) {
+		return ec_bad_request("Option \"type\" must be \"direct\" or \"group\"");
+	}
+	return SUCCESS;
+}
+
+/* The members besides the actor (always a member), and whether the dialog is direct. */
+static zend_result ec_open_members(HashTable *member_list, zend_string *actor_id, ec_open *o)
+{
+	if (ec_id_list(member_list, "memberIds", EC_MEMBER_IDS_MAX, &o->ids, &o->n_ids) == FAILURE) {
+		return FAILURE;
+	}
+	o->others = o->ids;
+	for (uint32_t i = 0; i < o->n_ids; i++) {
+		if (zend_string_equals(o->ids[i], actor_id)) {
+			zend_string_release(o->ids[i]);
+			memmove(&o->ids[i], &o->ids[i + 1], (o->n_ids - i - 1) * sizeof(zend_string *));
+			o->n_ids--;
+			break;
+		}
+	}
+	o->n_others = o->n_ids;
+	o->direct = o->type ? zend_string_equals_literal(o->type, "direct") : (o->n_others == 1 && !o->name);
+	if (o->n_others == 0) {
+		return ec_bad_request("A dialog needs at least one member besides the actor");
+	}
+	if (o->direct && (o->n_others != 1 || o->name)) {
+		return ec_bad_request("A direct dialog has exactly one other member and no name");
+	}
+	return SUCCESS;
+}
+
+/* One attempt of an open. Two processes opening the same pair may deadlock on the unique key
+ * (MySQL): the loser's own transaction runs again and finds the winner's dialog. */
+static zend_result ec_open_step(ec_write *w, void *state)
+{
+	ec_open *o = state;
+
+	if (o->id) {
+		zend_string_release(o->id);
+		o->id = NULL;
+	}
+	return ec_dialog_create(&w->db, w->actor, o->direct, o->name, o->parent_type, o->parent_id, o->others, o->n_others,
+		&o->id, ec_fanout_enabled() ? &w->ev : NULL);
+}
+
 ZEND_FUNCTION(ebla_chat_dialog_open)
 {
 	zval *zpdo;
-	zend_string *actor_id, *name = NULL, *parent_type = NULL, *parent_id = NULL, *type = NULL, *id = NULL;
+	zend_string *actor_id;
 	HashTable *member_list, *opts = NULL, *acl = NULL;
-	zend_string **ids = NULL, **others;
-	uint32_t n_ids = 0, n_others = 0;
-	const ec_actor *actor;
-	bool direct;
-	ec_db db;
-	ec_events ev;
+	ec_open o = {0};
+	ec_write w;
 
 	ZEND_PARSE_PARAMETERS_START(3, 4)
 		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
@@ -458,95 +530,17 @@ ZEND_FUNCTION(ebla_chat_dialog_open)
 		Z_PARAM_ARRAY_HT(opts)
 	ZEND_PARSE_PARAMETERS_END();
 
-	if (ec_options_check(opts, ec_open_options) == FAILURE
-		|| ec_option_string(opts, "name", &name) == FAILURE
-		|| ec_parent_options(opts, &parent_type, &parent_id) == FAILURE
-		|| ec_option_string(opts, "type", &type) == FAILURE
-		|| ec_option_array(opts, "acl", &acl) == FAILURE
-		|| ec_id_require(actor_id, "actorId") == FAILURE) {
-		RETURN_THROWS();
+	if (ec_open_options_parse(opts, actor_id, &o, &acl) == SUCCESS
+		&& ec_open_members(member_list, actor_id, &o) == SUCCESS
+		&& ec_write_open(&w, zpdo, actor_id, acl) == SUCCESS
+		&& ec_acl_require_partners(&w.db, w.actor, o.others, o.n_others, EC_ACL_OPEN) == SUCCESS
+		&& ec_write_run(&w, ec_open_step, &o) == SUCCESS) {
+		ec_dialog_answer(&w.db, w.actor, o.id, return_value);
 	}
-	if (name) {
-		if (ec_text_require_utf8(name, "Option \"name\"") == FAILURE) {
-			RETURN_THROWS();
-		}
-		if (ZSTR_LEN(name) > 255) {
-			ec_bad_request("Option \"name\" is longer than 255 bytes");
-			RETURN_THROWS();
-		}
-		if (ZSTR_LEN(name) == 0) {
-			name = NULL;
-		}
+	ec_ids_free(o.ids, o.n_ids);
+	if (o.id) {
+		zend_string_release(o.id);
 	}
-	if (type && !zend_string_equals_literal(type, "direct") && !zend_string_equals_literal(type, "group")) {
-		ec_bad_request("Option \"type\" must be \"direct\" or \"group\"");
-		RETURN_THROWS();
-	}
-	if (ec_id_list(member_list, "memberIds", EC_MEMBER_IDS_MAX, &ids, &n_ids) == FAILURE) {
-		RETURN_THROWS();
-	}
-	/* The actor is always a member: drop it from the list of others. */
-	others = ids;
-	for (uint32_t i = 0; i < n_ids; i++) {
-		if (zend_string_equals(ids[i], actor_id)) {
-			zend_string_release(ids[i]);
-			memmove(&ids[i], &ids[i + 1], (n_ids - i - 1) * sizeof(zend_string *));
-			n_ids--;
-			break;
-		}
-	}
-	n_others = n_ids;
-	direct = type ? zend_string_equals_literal(type, "direct") : (n_others == 1 && !name);
-	if (n_others == 0) {
-		ec_bad_request("A dialog needs at least one member besides the actor");
-		goto fail;
-	}
-	if (direct && (n_others != 1 || name)) {
-		ec_bad_request("A direct dialog has exactly one other member and no name");
-		goto fail;
-	}
-	if (ec_db_init(&db, zpdo) == FAILURE
-		|| !(actor = ec_acl_actor(&db, actor_id, acl))
-		|| ec_acl_require_partners(&db, actor, others, n_others, EC_ACL_OPEN) == FAILURE) {
-		goto fail;
-	}
-	for (int attempt = 0; ; ) {
-		/* Two processes opening the same pair may deadlock on the unique key (MySQL): the
-		 * loser's own transaction runs again and finds the winner's dialog. */
-		ec_events_init(&ev);
-		if (ec_tx_begin(&db) == FAILURE) {
-			goto fail;
-		}
-		if (ec_dialog_create(&db, actor, direct, name, parent_type, parent_id, others, n_others, &id,
-				ec_fanout_enabled() ? &ev : NULL) == FAILURE) {
-			ec_tx_abort(&db);
-			ec_events_free(&ev);
-		} else if (ec_write_commit(&db, &ev) == FAILURE) {
-			ec_events_free(&ev);
-			zend_string_release(id);
-			id = NULL;
-		} else {
-			ec_events_free(&ev);
-			break;
-		}
-		if (!ec_tx_retry(&db, &attempt)) {
-			goto fail;
-		}
-	}
-	ec_ids_free(ids, n_ids);
-	if (ec_dialog_answer(&db, actor, id, return_value) == FAILURE) {
-		zend_string_release(id);
-		RETURN_THROWS();
-	}
-	zend_string_release(id);
-	return;
-
-fail:
-	if (id) {
-		zend_string_release(id);
-	}
-	ec_ids_free(ids, n_ids);
-	RETURN_THROWS();
 }
 
 ZEND_FUNCTION(ebla_chat_dialog_get)
@@ -653,184 +647,179 @@ ZEND_FUNCTION(ebla_chat_dialog_list)
 	zval_ptr_dtor(&rows);
 }
 
+typedef struct {
+	zend_string *dialog_id;
+	zend_string **add, **remove;
+	uint32_t n_add, n_remove;
+	bool leaving;                   /* the actor removes itself */
+} ec_membership_change;
+
+/* The lists as given: no user both added and removed, nobody adds themselves. */
+static zend_result ec_membership_lists(ec_membership_change *m)
+{
+	if (m->n_add && m->n_remove) {
+		HashTable removing;
+		bool both = false;
+		zend_hash_init(&removing, m->n_remove, NULL, NULL, 0);
+		for (uint32_t j = 0; j < m->n_remove; j++) {
+			zend_hash_add_empty_element(&removing, m->remove[j]);
+		}
+		for (uint32_t i = 0; i < m->n_add && !both; i++) {
+			both = zend_hash_exists(&removing, m->add[i]);
+		}
+		zend_hash_destroy(&removing);
+		if (both) {
+			return ec_bad_request("A user cannot be added and removed at once");
+		}
+	}
+	return SUCCESS;
+}
+
+/* Adding oneself is not a thing (one is a member already, or may not join uninvited). */
+static zend_result ec_membership_actor(ec_membership_change *m, const ec_actor *actor)
+{
+	for (uint32_t i = 0; i < m->n_add; i++) {
+		if (zend_string_equals(m->add[i], actor->id)) {
+			return ec_bad_request("You cannot add yourself to a dialog");
+		}
+	}
+	for (uint32_t j = 0; j < m->n_remove; j++) {
+		m->leaving = m->leaving || zend_string_equals(m->remove[j], actor->id);
+	}
+	return SUCCESS;
+}
+
+/* Group dialogs only; removing others is for the dialog's creator and admins; anyone may leave. */
+static zend_result ec_membership_allowed(ec_membership_change *m, const ec_actor *actor, ec_dialog *d)
+{
+	zend_string *created_by;
+	bool creator;
+
+	if (d->direct) {
+		return ec_bad_request("Members of a direct dialog cannot change; open a group dialog instead");
+	}
+	created_by = ec_val_str(EC_COL(&d->row, EC_D_CREATED_BY));
+	creator = created_by && zend_string_equals(created_by, actor->id);
+	if (created_by) {
+		zend_string_release(created_by);
+	}
+	if (m->n_remove > (m->leaving ? 1u : 0u) && !actor->is_admin && !creator) {
+		return ec_forbidden("Only the creator of dialog %s or an admin may remove other members", ZSTR_VAL(m->dialog_id));
+	}
+	return SUCCESS;
+}
+
+static zend_result ec_membership_join(ec_write *w, ec_membership_change *m, ec_dialog *d, uint32_t *n_added)
+{
+	zend_string **added;
+	zend_result status;
+
+	if (!m->n_add) {
+		return SUCCESS;
+	}
+	added = safe_emalloc(m->n_add, sizeof(zend_string *), 0);
+	status = ec_members_add(&w->db, d->id, d->message_count, d->last_message_number, m->add, m->n_add, added, n_added);
+	if (status == SUCCESS && ec_fanout_enabled()) {
+		ec_events_dialog_action(&w->ev, d->id, "added", added, *n_added);
+	}
+	efree(added);
+	return status;
+}
+
+static zend_result ec_membership_leave(ec_write *w, ec_membership_change *m, ec_dialog *d, uint32_t *n_removed)
+{
+	zval *params, fixed;
+	zend_long affected = 0;
+	char head[256];
+	zend_result status;
+
+	if (!m->n_remove) {
+		return SUCCESS;
+	}
+	params = safe_emalloc(m->n_remove, sizeof(zval), 0);
+	for (uint32_t j = 0; j < m->n_remove; j++) {
+		ZVAL_STR(&params[j], m->remove[j]);
+	}
+	ZVAL_STR(&fixed, d->id);
+	snprintf(head, sizeof(head), "UPDATE dialog_user%s SET deleted = TRUE WHERE dialog_id = ? AND deleted = FALSE AND user_id IN (",
+		ec_sql_by_dialog_index(&w->db));
+	status = ec_db_run_in(&w->db, head, &fixed, 1, params, m->n_remove, ")", NULL, &affected);
+	efree(params);
+	*n_removed = (uint32_t) affected;
+	if (status == SUCCESS && ec_fanout_enabled() && *n_removed) {
+		ec_events_dialog_action(&w->ev, d->id, "removed", m->remove, m->n_remove);
+	}
+	return status;
+}
+
+/* The record changed: and every later writer of this dialog inside an older PostgreSQL
+ * REPEATABLE READ snapshot now fails to lock it (a serialization failure, to be retried)
+ * instead of deciding from a membership list without these changes. */
+static zend_result ec_dialog_stamp(ec_db *db, const ec_actor *actor, zend_string *dialog_id)
+{
+	zval stamp[3];
+	zend_result status;
+
+	ZVAL_STR(&stamp[0], ec_now_utc());
+	ZVAL_STR(&stamp[1], actor->id);
+	ZVAL_STR(&stamp[2], dialog_id);
+	status = ec_db_exec(db, "UPDATE dialog SET modified_at = ?, modified_by_id = ? WHERE id = ?", stamp, 3, NULL);
+	zval_ptr_dtor(&stamp[0]);
+	return status;
+}
+
+/* One attempt of a membership change, under the dialog's row lock. */
+static zend_result ec_membership_step(ec_write *w, void *state)
+{
+	ec_membership_change *m = state;
+	uint32_t n_added = 0, n_removed = 0;
+	ec_dialog d;
+	zend_result status = FAILURE;
+
+	ZVAL_UNDEF(&d.row);
+	if (ec_dialog_load(&w->db, w->actor, m->dialog_id, EC_WRITE, &d) == SUCCESS
+		&& ec_membership_allowed(m, w->actor, &d) == SUCCESS
+		&& ec_membership_join(w, m, &d, &n_added) == SUCCESS
+		&& ec_membership_leave(w, m, &d, &n_removed) == SUCCESS
+		&& (!(n_added || n_removed) || ec_dialog_stamp(&w->db, w->actor, d.id) == SUCCESS)) {
+		status = SUCCESS;
+	}
+	ec_dialog_free(&d);
+	return status;
+}
+
 ZEND_FUNCTION(ebla_chat_dialog_members)
 {
-	zval *zpdo, *params = NULL;
-	zend_string *actor_id, *dialog_id, *created_by = NULL;
+	zval *zpdo;
+	zend_string *actor_id;
 	HashTable *add_list = NULL, *remove_list = NULL;
-	zend_string **add = NULL, **remove = NULL, **added = NULL;
-	uint32_t n_add = 0, n_remove = 0, n_added = 0, n_removed = 0;
-	const ec_actor *actor;
-	ec_dialog d;
-	ec_db db;
-	ec_events ev;
-	bool leaving = false;
-	int retries = 0;
-	zend_result status_stamp;
+	ec_membership_change m = {0};
+	ec_write w;
 
 	ZEND_PARSE_PARAMETERS_START(3, 5)
 		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
 		Z_PARAM_STR(actor_id)
-		Z_PARAM_STR(dialog_id)
+		Z_PARAM_STR(m.dialog_id)
 		Z_PARAM_OPTIONAL
 		Z_PARAM_ARRAY_HT(add_list)
 		Z_PARAM_ARRAY_HT(remove_list)
 	ZEND_PARSE_PARAMETERS_END();
 
-	ZVAL_UNDEF(&d.row);
-	ec_events_init(&ev);
-	if ((add_list && ec_id_list(add_list, "add", EC_MEMBER_IDS_MAX, &add, &n_add) == FAILURE)
-		|| (remove_list && ec_id_list(remove_list, "remove", EC_MEMBER_IDS_MAX, &remove, &n_remove) == FAILURE)) {
-		goto fail;
-	}
-	if (n_add && n_remove) {
-		HashTable removing;
-		bool both = false;
-		zend_hash_init(&removing, n_remove, NULL, NULL, 0);
-		for (uint32_t j = 0; j < n_remove; j++) {
-			zend_hash_add_empty_element(&removing, remove[j]);
-		}
-		for (uint32_t i = 0; i < n_add && !both; i++) {
-			both = zend_hash_exists(&removing, add[i]);
-		}
-		zend_hash_destroy(&removing);
-		if (both) {
-			ec_bad_request("A user cannot be added and removed at once");
-			goto fail;
+	if ((!add_list || ec_id_list(add_list, "add", EC_MEMBER_IDS_MAX, &m.add, &m.n_add) == SUCCESS)
+		&& (!remove_list || ec_id_list(remove_list, "remove", EC_MEMBER_IDS_MAX, &m.remove, &m.n_remove) == SUCCESS)
+		&& ec_membership_lists(&m) == SUCCESS
+		&& ec_write_open(&w, zpdo, actor_id, NULL) == SUCCESS
+		&& ec_id_require(m.dialog_id, "dialogId") == SUCCESS
+		&& ec_membership_actor(&m, w.actor) == SUCCESS
+		&& ec_acl_require_partners(&w.db, w.actor, m.add, m.n_add, EC_ACL_ADD) == SUCCESS
+		&& ec_write_run(&w, ec_membership_step, &m) == SUCCESS) {
+		/* After leaving, the actor reads the dialog as an outsider would (admins still can). */
+		if (m.leaving && !w.actor->is_admin) {
+			ec_dialog_answer_outsider(&w.db, w.actor, m.dialog_id, return_value);
+		} else {
+			ec_dialog_answer(&w.db, w.actor, m.dialog_id, return_value);
 		}
 	}
-	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
-		|| ec_id_require(dialog_id, "dialogId") == FAILURE) {
-		goto fail;
-	}
-	/* Adding oneself is not a thing (one is a member already, or may not join uninvited). */
-	for (uint32_t i = 0; i < n_add; i++) {
-		if (zend_string_equals(add[i], actor->id)) {
-			ec_bad_request("You cannot add yourself to a dialog");
-			goto fail;
-		}
-	}
-	for (uint32_t j = 0; j < n_remove; j++) {
-		leaving = leaving || zend_string_equals(remove[j], actor->id);
-	}
-	if (ec_acl_require_partners(&db, actor, add, n_add, EC_ACL_ADD) == FAILURE) {
-		goto fail;
-	}
-attempt:
-	if (ec_tx_begin(&db) == FAILURE) {
-		goto fail;
-	}
-	if (ec_dialog_load(&db, actor, dialog_id, EC_WRITE, &d) == FAILURE) {
-		goto abort;
-	}
-	if (d.direct) {
-		ec_bad_request("Members of a direct dialog cannot change; open a group dialog instead");
-		goto abort;
-	}
-	/* Removing others is for the dialog's creator and admins; anyone may leave. */
-	created_by = ec_val_str(EC_COL(&d.row, EC_D_CREATED_BY));
-	if (n_remove > (leaving ? 1u : 0u) && !actor->is_admin && !(created_by && zend_string_equals(created_by, actor->id))) {
-		ec_forbidden("Only the creator of dialog %s or an admin may remove other members", ZSTR_VAL(dialog_id));
-		goto abort;
-	}
-	if (n_add) {
-		added = safe_emalloc(n_add, sizeof(zend_string *), 0);
-		if (ec_members_add(&db, d.id, d.message_count, d.last_message_number, add, n_add, added, &n_added) == FAILURE) {
-			goto abort;
-		}
-		if (ec_fanout_enabled()) {
-			ec_events_dialog_action(&ev, d.id, "added", added, n_added);
-		}
-	}
-	if (n_remove) {
-		smart_str sql = {0};
-		zend_long affected = 0;
-		zend_result status;
-		params = safe_emalloc(n_remove + 1, sizeof(zval), 0);
-		ZVAL_STR(&params[0], d.id);
-		for (uint32_t j = 0; j < n_remove; j++) {
-			ZVAL_STR(&params[j + 1], remove[j]);
-		}
-		smart_str_appends(&sql, "UPDATE dialog_user");
-		smart_str_appends(&sql, ec_sql_by_dialog_index(&db));
-		smart_str_appends(&sql, " SET deleted = TRUE WHERE dialog_id = ? AND deleted = FALSE AND user_id IN (");
-		ec_sql_placeholders(&sql, n_remove);
-		smart_str_appendc(&sql, ')');
-		status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n_remove + 1, NULL, &affected);
-		smart_str_free(&sql);
-		if (status == FAILURE) {
-			goto abort;
-		}
-		n_removed = (uint32_t) affected;
-		if (ec_fanout_enabled() && n_removed) {
-			ec_events_dialog_action(&ev, d.id, "removed", remove, n_remove);
-		}
-	}
-	if (n_added || n_removed) {
-		/* The record changed: and every later writer of this dialog inside an older PostgreSQL
-		 * REPEATABLE READ snapshot now fails to lock it (a serialization failure, to be retried)
-		 * instead of deciding from a membership list without these changes. */
-		zval stamp[3];
-		ZVAL_STR(&stamp[0], ec_now_utc());
-		ZVAL_STR(&stamp[1], actor->id);
-		ZVAL_STR(&stamp[2], d.id);
-		status_stamp = ec_db_exec(&db, "UPDATE dialog SET modified_at = ?, modified_by_id = ? WHERE id = ?", stamp, 3, NULL);
-		zval_ptr_dtor(&stamp[0]);
-		if (status_stamp == FAILURE) {
-			goto abort;
-		}
-	}
-	if (ec_write_commit(&db, &ev) == FAILURE) {
-		goto fail;
-	}
-	ec_dialog_free(&d);
-	/* After leaving, the actor reads the dialog as an outsider would (admins still can). */
-	if (leaving && !actor->is_admin) {
-		if (ec_dialog_answer_outsider(&db, actor, dialog_id, return_value) == FAILURE) {
-			goto fail;
-		}
-	} else if (ec_dialog_answer(&db, actor, dialog_id, return_value) == FAILURE) {
-		goto fail;
-	}
-	goto done;
-
-abort:
-	ec_tx_abort(&db);
-	if (ec_tx_retry(&db, &retries)) {
-		/* Our own transaction was a deadlock victim (or failed to serialize): run it again. */
-		ec_dialog_free(&d);
-		ec_events_free(&ev);
-		ec_events_init(&ev);
-		if (added) {
-			efree(added);
-			added = NULL;
-		}
-		if (params) {
-			efree(params);
-			params = NULL;
-		}
-		if (created_by) {
-			zend_string_release(created_by);
-			created_by = NULL;
-		}
-		n_added = n_removed = 0;
-		goto attempt;
-	}
-fail:
-	zval_ptr_dtor(return_value);
-	ZVAL_NULL(return_value);
-done:
-	ec_dialog_free(&d);
-	ec_events_free(&ev);
-	ec_ids_free(add, n_add);
-	ec_ids_free(remove, n_remove);
-	if (added) {
-		efree(added);
-	}
-	if (params) {
-		efree(params);
-	}
-	if (created_by) {
-		zend_string_release(created_by);
-	}
+	ec_ids_free(m.add, m.n_add);
+	ec_ids_free(m.remove, m.n_remove);
 }

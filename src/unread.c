@@ -123,9 +123,43 @@ static zend_result ec_popups_claim(ec_db *db, zval *candidates)
 /* Popups from the unread rows: dialogs, not muted, whose last message is newer than both the
  * last popup shown and what was read. Unless peek, each is handed out once (the watermark
  * advances). Nothing new costs no statement at all. */
-static zend_result ec_popups_from(ec_db *db, const ec_actor *actor, zval *unread_rows, zend_long limit, bool peek, zval *out)
+typedef struct {
+	zval *candidates;   /* the full list */
+	zval claimed;       /* what the last attempt claimed of it */
+} ec_claim;
+
+static zend_result ec_popups_claim_step(ec_write *w, void *state)
 {
-	zval candidates, dialogs, *row, *item;
+	ec_claim *c = state;
+
+	/* Each attempt claims from the full list (a claim drops what it did not get). */
+	zval_ptr_dtor(&c->claimed);
+	ZVAL_ARR(&c->claimed, zend_array_dup(Z_ARRVAL_P(c->candidates)));
+	return ec_popups_claim(&w->db, &c->claimed);
+}
+
+/* Popup rows (dialogId, name, type, unread, mentions, lastMessage) from rendered dialog rows. */
+static void ec_popups_answer(zval *dialogs, zval *out)
+{
+	static const char *const keys[] = {"id", "name", "type", "unread", "mentions", "lastMessage"};
+	static const char *const as[] = {"dialogId", "name", "type", "unread", "mentions", "lastMessage"};
+	zval *item;
+
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(dialogs), item) {
+		zval popup;
+		array_init_size(&popup, 6);
+		for (int k = 0; k < 6; k++) {
+			zval *v = zend_hash_str_find(Z_ARRVAL_P(item), keys[k], strlen(keys[k]));
+			Z_TRY_ADDREF_P(v);
+			add_assoc_zval(&popup, as[k], v);
+		}
+		add_next_index_zval(out, &popup);
+	} ZEND_HASH_FOREACH_END();
+}
+
+static zend_result ec_popups_from(ec_write *w, zval *unread_rows, zend_long limit, bool peek, zval *out)
+{
+	zval candidates, dialogs, *row;
 	zend_result status = SUCCESS;
 
 	array_init(out);
@@ -147,45 +181,22 @@ static zend_result ec_popups_from(ec_db *db, const ec_actor *actor, zval *unread
 		zend_hash_index_del(Z_ARRVAL(candidates), zend_hash_num_elements(Z_ARRVAL(candidates)) - 1);
 	}
 	if (!peek) {
-		int attempt = 0;
-		do {
-			/* Each attempt claims from the full list (a claim drops what it did not get). */
-			zval claimed;
-			ZVAL_ARR(&claimed, zend_array_dup(Z_ARRVAL(candidates)));
-			status = ec_tx_begin(db);
-			if (status == SUCCESS) {
-				status = ec_popups_claim(db, &claimed);
-				if (status == SUCCESS) {
-					status = ec_tx_commit(db);
-				} else {
-					ec_tx_abort(db);
-				}
-			}
-			if (status == SUCCESS) {
-				zval_ptr_dtor(&candidates);
-				ZVAL_COPY_VALUE(&candidates, &claimed);
-			} else {
-				zval_ptr_dtor(&claimed);
-			}
-		} while (status == FAILURE && ec_tx_retry(db, &attempt));
+		ec_claim c = {&candidates};
+		ZVAL_UNDEF(&c.claimed);
+		status = ec_write_run(w, ec_popups_claim_step, &c);
+		if (status == SUCCESS) {
+			zval_ptr_dtor(&candidates);
+			ZVAL_COPY_VALUE(&candidates, &c.claimed);
+		} else {
+			zval_ptr_dtor(&c.claimed);
+		}
 	}
 	array_init(&dialogs);
 	if (status == SUCCESS) {
-		status = ec_dialogs_render(db, actor, &candidates, &dialogs);
+		status = ec_dialogs_render(&w->db, w->actor, &candidates, &dialogs);
 	}
 	if (status == SUCCESS) {
-		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(dialogs), item) {
-			zval popup;
-			static const char *const keys[] = {"id", "name", "type", "unread", "mentions", "lastMessage"};
-			static const char *const as[] = {"dialogId", "name", "type", "unread", "mentions", "lastMessage"};
-			array_init_size(&popup, 6);
-			for (int k = 0; k < 6; k++) {
-				zval *v = zend_hash_str_find(Z_ARRVAL_P(item), keys[k], strlen(keys[k]));
-				Z_TRY_ADDREF_P(v);
-				add_assoc_zval(&popup, as[k], v);
-			}
-			add_next_index_zval(out, &popup);
-		} ZEND_HASH_FOREACH_END();
+		ec_popups_answer(&dialogs, out);
 	}
 	zval_ptr_dtor(&candidates);
 	zval_ptr_dtor(&dialogs);
@@ -239,21 +250,25 @@ static zend_result ec_tail_count(ec_db *db, zend_string *dialog_id, zend_long af
 	return SUCCESS;
 }
 
-/* Marks read up to `up_to` (everything when < 0) and returns what is still unread. One attempt:
- * on failure the transaction is rolled back (the caller may retry, see ec_tx_retry). */
-static zend_result ec_mark_read(ec_db *db, const ec_actor *actor, zend_string *dialog_id, zend_long up_to, zend_long *unread)
+typedef struct {
+	zend_string *dialog_id;
+	zend_long up_to;        /* everything when < 0 */
+	zend_long unread;       /* what is still unread, from the attempt that committed */
+} ec_read;
+
+/* One attempt of marking read up to `up_to`, under the dialog's row lock. */
+static zend_result ec_mark_read_step(ec_write *w, void *state)
 {
+	ec_read *r = state;
+	ec_db *db = &w->db;
+	const ec_actor *actor = w->actor;
+	zend_long up_to = r->up_to, *unread = &r->unread;
 	ec_dialog d;
 	zval params[7];
 	zend_long tail = 0, tail_mentions = 0, up;
-	ec_events ev;
+	zend_result status = FAILURE;
 
-	ec_events_init(&ev);
-	if (ec_tx_begin(db) == FAILURE) {
-		return FAILURE;
-	}
-	if (ec_dialog_load(db, actor, dialog_id, EC_WRITE, &d) == FAILURE) {
-		ec_tx_abort(db);
+	if (ec_dialog_load(db, actor, r->dialog_id, EC_WRITE, &d) == FAILURE) {
 		return FAILURE;
 	}
 	up = up_to < 0 || up_to > d.last_message_number ? d.last_message_number : up_to;
@@ -261,13 +276,13 @@ static zend_result ec_mark_read(ec_db *db, const ec_actor *actor, zend_string *d
 		/* Reading never goes backwards. */
 		*unread = d.message_count - d.read_count;
 		ec_dialog_free(&d);
-		return ec_tx_commit(db);
+		return SUCCESS;
 	}
 	/* Only the messages after `up` stay unread: count that tail (indexed), and the ones among
 	 * them that mention the reader (mention_count is "unread messages that name me"). */
 	if (up < d.last_message_number
 		&& ec_tail_count(db, d.id, up, actor->id, &tail, &tail_mentions) == FAILURE) {
-		goto abort;
+		goto done;
 	}
 	ZVAL_LONG(&params[0], up);
 	ZVAL_LONG(&params[1], d.message_count - tail);
@@ -279,23 +294,14 @@ static zend_result ec_mark_read(ec_db *db, const ec_actor *actor, zend_string *d
 	if (ec_db_exec(db, "UPDATE dialog_user SET last_read_number = ?, read_count = ?, mention_count = ?, "
 			"notified_number = CASE WHEN notified_number < ? THEN ? ELSE notified_number END "
 			"WHERE id = ? AND last_read_number < ?", params, 7, NULL) == FAILURE) {
-		goto abort;
+		goto done;
 	}
 	*unread = tail;
-	ec_events_read(&ev, d.id, actor->id, tail, up);
+	ec_events_read(&w->ev, d.id, actor->id, tail, up);
+	status = SUCCESS;
+done:
 	ec_dialog_free(&d);
-	if (ec_write_commit(db, &ev) == FAILURE) {
-		ec_events_free(&ev);
-		return FAILURE;
-	}
-	ec_events_free(&ev);
-	return SUCCESS;
-
-abort:
-	ec_tx_abort(db);
-	ec_dialog_free(&d);
-	ec_events_free(&ev);
-	return FAILURE;
+	return status;
 }
 
 ZEND_FUNCTION(ebla_chat_unread)
@@ -329,11 +335,10 @@ ZEND_FUNCTION(ebla_chat_mark_read)
 {
 	zval *zpdo;
 	zend_string *actor_id, *dialog_id;
-	zend_long up_to = -1, unread = 0;
+	zend_long up_to = -1;
 	bool up_to_null = true;
-	int attempt = 0;
-	const ec_actor *actor;
-	ec_db db;
+	ec_read r = {0};
+	ec_write w;
 
 	ZEND_PARSE_PARAMETERS_START(3, 4)
 		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
@@ -347,15 +352,12 @@ ZEND_FUNCTION(ebla_chat_mark_read)
 		ec_bad_request("upToNumber must be a message number (>= 0), " ZEND_LONG_FMT " given", up_to);
 		RETURN_THROWS();
 	}
-	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))) {
+	r.dialog_id = dialog_id;
+	r.up_to = up_to_null ? -1 : up_to;
+	if (ec_write_open(&w, zpdo, actor_id, NULL) == FAILURE || ec_write_run(&w, ec_mark_read_step, &r) == FAILURE) {
 		RETURN_THROWS();
 	}
-	while (ec_mark_read(&db, actor, dialog_id, up_to_null ? -1 : up_to, &unread) == FAILURE) {
-		if (!ec_tx_retry(&db, &attempt)) {
-			RETURN_THROWS();
-		}
-	}
-	RETURN_LONG(unread);
+	RETURN_LONG(r.unread);
 }
 
 static const char *const ec_popups_options[] = {"peek", "limit", NULL};
@@ -368,18 +370,17 @@ ZEND_FUNCTION(ebla_chat_popups)
 	HashTable *opts = NULL;
 	zend_long limit;
 	bool peek;
-	const ec_actor *actor;
-	ec_db db;
+	ec_write w;
 
 	EC_PARSE_ACTOR_OPTIONS();
 	if (ec_options_check(opts, ec_popups_options) == FAILURE
 		|| ec_option_bool(opts, "peek", false, &peek) == FAILURE
 		|| ec_option_long(opts, "limit", EC_POPUPS_LIMIT_DEFAULT, 1, EC_POPUPS_LIMIT_MAX, &limit) == FAILURE
-		|| ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
-		|| ec_unread_rows(&db, actor, &rows) == FAILURE) {
+		|| ec_write_open(&w, zpdo, actor_id, NULL) == FAILURE
+		|| ec_unread_rows(&w.db, w.actor, &rows) == FAILURE) {
 		RETURN_THROWS();
 	}
-	status = ec_popups_from(&db, actor, &rows, limit, peek, return_value);
+	status = ec_popups_from(&w, &rows, limit, peek, return_value);
 	zval_ptr_dtor(&rows);
 	if (status == FAILURE) {
 		RETURN_THROWS();
@@ -396,8 +397,7 @@ ZEND_FUNCTION(ebla_chat_poll)
 	HashTable *opts = NULL;
 	zend_long after, limit;
 	bool peek, has_after;
-	const ec_actor *actor;
-	ec_db db;
+	ec_write w;
 
 	EC_PARSE_ACTOR_OPTIONS();
 	has_after = opts && zend_hash_str_exists(opts, "after", sizeof("after") - 1);
@@ -412,16 +412,16 @@ ZEND_FUNCTION(ebla_chat_poll)
 		ec_bad_request("Options \"dialogId\" and \"after\" go together");
 		RETURN_THROWS();
 	}
-	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))) {
+	if (ec_write_open(&w, zpdo, actor_id, NULL) == FAILURE) {
 		RETURN_THROWS();
 	}
-	if (ec_unread_rows(&db, actor, &rows) == FAILURE) {
+	if (ec_unread_rows(&w.db, w.actor, &rows) == FAILURE) {
 		RETURN_THROWS();
 	}
 	array_init_size(return_value, 3);
 	ec_unread_summary(&rows, EC_D_ID, EC_DIALOG_COLUMN_COUNT, EC_DU_MUTED, &part);
 	add_assoc_zval(return_value, "unread", &part);
-	status = ec_popups_from(&db, actor, &rows, EC_POPUPS_LIMIT_DEFAULT, peek, &part);
+	status = ec_popups_from(&w, &rows, EC_POPUPS_LIMIT_DEFAULT, peek, &part);
 	zval_ptr_dtor(&rows);
 	if (status == FAILURE) {
 		zval_ptr_dtor(&part);
@@ -430,7 +430,7 @@ ZEND_FUNCTION(ebla_chat_poll)
 	add_assoc_zval(return_value, "popups", &part);
 	if (dialog_id) {
 		/* The open dialog's new messages: the same answer as ebla_chat_messages(after). */
-		if (ec_messages_history(&db, actor, dialog_id, limit, 0, after, &part) == FAILURE) {
+		if (ec_messages_history(&w.db, w.actor, dialog_id, limit, 0, after, &part) == FAILURE) {
 			RETURN_THROWS();
 		}
 		add_assoc_zval(return_value, "messages", &part);

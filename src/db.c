@@ -445,6 +445,32 @@ const char *ec_sql_for_update(const ec_db *db)
 	return db->dialect == EC_SQLITE ? "" : " FOR UPDATE";
 }
 
+const char *ec_sql_insert_or_ignore(const ec_db *db)
+{
+	return db->dialect == EC_MYSQL ? " ON DUPLICATE KEY UPDATE id = id" : " ON CONFLICT DO NOTHING";
+}
+
+zend_result ec_db_lock_first(ec_db *db, const char *table, zval *id)
+{
+	char sql[128];
+	zval rows;
+
+	if (db->dialect != EC_PGSQL) {
+		return SUCCESS;
+	}
+	snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE id = ? AND deleted = FALSE FOR UPDATE", table);
+	if (ec_db_query(db, sql, id, 1, &rows) == FAILURE) {
+		return FAILURE;
+	}
+	zval_ptr_dtor(&rows);
+	return SUCCESS;
+}
+
+const char *ec_sql_lock_joined(const ec_db *db)
+{
+	return db->dialect == EC_MYSQL ? " FOR UPDATE" : "";
+}
+
 const char *ec_sql_current(const ec_db *db)
 {
 	if (db->dialect == EC_SQLITE || db->tx_own) {

@@ -77,6 +77,19 @@ zend_result ec_db_update_pair(ec_db *db, const char *t1, const char *set1, zval 
 	const char *t2, const char *set2, zval *p2, uint32_t n2);
 /* The dialect's row-lock suffix for a SELECT (" FOR UPDATE", or "" on SQLite which locks the file). */
 const char *ec_sql_for_update(const ec_db *db);
+/* The suffix that turns an INSERT into insert-or-ignore: a row that would break a unique index
+ * is not written and is no error (" ON DUPLICATE KEY UPDATE id = id" on MySQL/MariaDB,
+ * " ON CONFLICT DO NOTHING" elsewhere). */
+const char *ec_sql_insert_or_ignore(const ec_db *db);
+/* The locking read of a row that a read through an outer join cannot lock itself: on PostgreSQL
+ * (which cannot lock through the join, and would read the joined rows from before the wait)
+ * locks the live row `id` of `table` alone first, so the read that follows sees the newest
+ * rows; elsewhere nothing (MySQL locks in the read itself, ec_sql_lock_joined; SQLite's own
+ * transactions hold the write lock from BEGIN IMMEDIATE on). */
+zend_result ec_db_lock_first(ec_db *db, const char *table, zval *id);
+/* The lock suffix for that read through the join: " FOR UPDATE" on MySQL/MariaDB, which locks
+ * the rows and reads them as of now in one statement; "" elsewhere. */
+const char *ec_sql_lock_joined(const ec_db *db);
 /* The suffix that makes a SELECT run inside ec_tx_begin a current read, for reads that decide a
  * write (after the dialog row is locked). Our own transaction reads the newest committed rows
  * with a plain SELECT: on MySQL/MariaDB its first statement is the locking read of the dialog, so

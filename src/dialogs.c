@@ -27,52 +27,35 @@
 #define EC_DIALOG_LOAD_ALL_TAIL " ON du.dialog_id = d.id AND du.deleted = FALSE WHERE d.id = ? AND d.deleted = FALSE"
 #define EC_DIALOG_LOAD_ALL_SQL EC_DIALOG_LOAD_ALL_HEAD EC_DIALOG_LOAD_ALL_TAIL
 
-zend_result ec_dialog_load_ex(ec_db *db, const ec_actor *actor, zend_string *dialog_id, ec_access access, ec_dialog *d,
-	zval *members)
+/* Reads the dialog (and with `members`, every live membership) into *out; for a write under
+ * the dialog's row lock (ec_db_lock_first, ec_sql_lock_joined). */
+static zend_result ec_dialog_query(ec_db *db, const ec_actor *actor, zval *params, ec_access access, bool members, zval *out)
 {
-	zval params[2], *row, *mine = NULL;
 	const char *sql = members ? EC_DIALOG_LOAD_ALL_SQL : EC_DIALOG_LOAD_SQL;
 	char locked[sizeof(EC_DIALOG_LOAD_SQL) + sizeof(EC_DIALOG_LOAD_ALL_SQL) + 64];
 
-	memset(d, 0, sizeof(*d));
-	ZVAL_UNDEF(&d->row);
-	if (ec_id_require(dialog_id, "dialogId") == FAILURE) {
+	ZVAL_STR(&params[0], actor->id);
+	/* Every write that touches counters locks the dialog row first, so they serialize per dialog. */
+	if (access != EC_READ && ec_db_lock_first(db, "dialog", &params[1]) == FAILURE) {
 		return FAILURE;
 	}
-	ZVAL_STR(&params[0], actor->id);
-	ZVAL_STR(&params[1], dialog_id);
-	if (access != EC_READ && db->dialect == EC_PGSQL) {
-		/* Every write that touches counters locks the dialog row first, so they serialize per
-		 * dialog. PostgreSQL cannot lock through the outer join and would read the membership
-		 * from before the wait: lock alone, then read with a fresh snapshot. */
-		zval lock;
-		if (ec_db_query(db, "SELECT id FROM dialog WHERE id = ? AND deleted = FALSE FOR UPDATE", &params[1], 1, &lock) == FAILURE) {
-			return FAILURE;
-		}
-		zval_ptr_dtor(&lock);
-	}
-	/* MySQL locks the rows and reads them as of now in one statement; SQLite needs no lock
-	 * clause, our transactions there hold the write lock from BEGIN IMMEDIATE on. */
-	if (access != EC_READ && db->dialect == EC_MYSQL) {
-		if (members) {
-			/* Locks the dialog's memberships by the dialog_id index, never by a table scan. */
-			snprintf(locked, sizeof(locked), "%s%s%s FOR UPDATE", EC_DIALOG_LOAD_ALL_HEAD, ec_sql_by_dialog_index(db),
-				EC_DIALOG_LOAD_ALL_TAIL);
-		} else {
-			snprintf(locked, sizeof(locked), "%s FOR UPDATE", sql);
-		}
+	if (access != EC_READ && *ec_sql_lock_joined(db)) {
+		/* With the memberships: by the dialog_id index, never by a table scan. */
+		snprintf(locked, sizeof(locked), "%s%s%s", members ? EC_DIALOG_LOAD_ALL_HEAD : EC_DIALOG_LOAD_SQL,
+			members ? ec_sql_by_dialog_index(db) : "", members ? EC_DIALOG_LOAD_ALL_TAIL : "");
+		strlcat(locked, ec_sql_lock_joined(db), sizeof(locked));
 		sql = locked;
 	}
-	if (ec_db_query(db, sql, members ? &params[1] : params, members ? 1 : 2, &d->row) == FAILURE) {
-		return FAILURE;
-	}
-	row = zend_hash_index_find(Z_ARRVAL(d->row), 0);
-	if (!row) {
-		ec_dialog_free(d);
-		return ec_not_found("Dialog %s not found", ZSTR_VAL(dialog_id));
-	}
+	return ec_db_query(db, sql, members ? &params[1] : params, members ? 1 : 2, out);
+}
+
+/* Keeps the actor's row of the result in d->row (with `members`: one row per member, copied to
+ * *members; when the actor has none, another's row without its membership columns). */
+static void ec_dialog_keep_row(const ec_actor *actor, ec_dialog *d, zval *members)
+{
+	zval *row = zend_hash_index_find(Z_ARRVAL(d->row), 0), *mine = NULL, only;
+
 	if (members) {
-		/* One row per member: the actor's row is the one to keep; all of them address events. */
 		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(d->row), row) {
 			zval *user = EC_COL(row, EC_DIALOG_COLUMN_COUNT);
 			if (Z_TYPE_P(user) == IS_STRING && zend_string_equals(Z_STR_P(user), actor->id)) {
@@ -82,27 +65,25 @@ zend_result ec_dialog_load_ex(ec_db *db, const ec_actor *actor, zend_string *dia
 		row = mine ? mine : zend_hash_index_find(Z_ARRVAL(d->row), 0);
 		ZVAL_COPY(members, &d->row);
 	}
-	/* Keep the single row, not the list. */
-	{
-		zval only;
-		ZVAL_ARR(&only, zend_array_dup(Z_ARRVAL_P(row)));
-		zval_ptr_dtor(&d->row);
-		ZVAL_COPY_VALUE(&d->row, &only);
-	}
-	row = &d->row;
+	ZVAL_ARR(&only, zend_array_dup(Z_ARRVAL_P(row)));
+	zval_ptr_dtor(&d->row);
+	ZVAL_COPY_VALUE(&d->row, &only);
 	if (members && !mine) {
-		/* Someone else's membership columns: the actor has none. */
 		for (int i = EC_DU_ID; i <= EC_DU_NOTIFIED; i++) {
-			ZVAL_NULL(zend_hash_index_find(Z_ARRVAL_P(row), i));
+			ZVAL_NULL(zend_hash_index_find(Z_ARRVAL(d->row), i));
 		}
 	}
+}
+
+static void ec_dialog_fields(ec_dialog *d)
+{
+	zval *row = &d->row;
+	zend_string *type = ec_val_str(EC_COL(row, EC_D_TYPE));
+
 	d->id = Z_STR_P(EC_COL(row, EC_D_ID));
-	{
-		zend_string *type = ec_val_str(EC_COL(row, EC_D_TYPE));
-		d->direct = type && zend_string_equals_literal(type, "Direct");
-		if (type) {
-			zend_string_release(type);
-		}
+	d->direct = type && zend_string_equals_literal(type, "Direct");
+	if (type) {
+		zend_string_release(type);
 	}
 	d->message_count = ec_val_long(EC_COL(row, EC_D_MESSAGE_COUNT));
 	d->last_message_number = ec_val_long(EC_COL(row, EC_D_LAST_NUMBER));
@@ -111,6 +92,28 @@ zend_result ec_dialog_load_ex(ec_db *db, const ec_actor *actor, zend_string *dia
 	d->read_count = ec_val_long(EC_COL(row, EC_DU_READ_COUNT));
 	d->last_read_number = ec_val_long(EC_COL(row, EC_DU_LAST_READ));
 	d->mention_count = ec_val_long(EC_COL(row, EC_DU_MENTIONS));
+}
+
+zend_result ec_dialog_load_ex(ec_db *db, const ec_actor *actor, zend_string *dialog_id, ec_access access, ec_dialog *d,
+	zval *members)
+{
+	zval params[2];
+
+	memset(d, 0, sizeof(*d));
+	ZVAL_UNDEF(&d->row);
+	if (ec_id_require(dialog_id, "dialogId") == FAILURE) {
+		return FAILURE;
+	}
+	ZVAL_STR(&params[1], dialog_id);
+	if (ec_dialog_query(db, actor, params, access, members != NULL, &d->row) == FAILURE) {
+		return FAILURE;
+	}
+	if (zend_hash_num_elements(Z_ARRVAL(d->row)) == 0) {
+		ec_dialog_free(d);
+		return ec_not_found("Dialog %s not found", ZSTR_VAL(dialog_id));
+	}
+	ec_dialog_keep_row(actor, d, members);
+	ec_dialog_fields(d);
 	if (!d->member && (access == EC_WRITE || !actor->is_admin)) {
 		ec_dialog_free(d);
 		if (members) {
@@ -202,99 +205,119 @@ static zend_result ec_dialog_answer_outsider(ec_db *db, const ec_actor *actor, z
 
 /* ---- membership rows ---- */
 
+/* The users of `ids` that have a row in the dialog: user id => bool deleted (a former member).
+ * A current read: who is a member decides the writes that follow. */
+static zend_result ec_members_existing(ec_db *db, zend_string *dialog_id, zend_string **ids, uint32_t n, HashTable *existing)
+{
+	zval *params = safe_emalloc(n, sizeof(zval), 0), fixed, rows, *row;
+	char head[128], tail[32];
+	zend_result status;
+
+	for (uint32_t i = 0; i < n; i++) {
+		ZVAL_STR(&params[i], ids[i]);
+	}
+	ZVAL_STR(&fixed, dialog_id);
+	snprintf(head, sizeof(head), "SELECT user_id, deleted FROM dialog_user%s WHERE dialog_id = ? AND user_id IN (",
+		ec_sql_by_dialog_index(db));
+	snprintf(tail, sizeof(tail), ")%s", ec_sql_current(db));
+	status = ec_db_run_in(db, head, &fixed, 1, params, n, tail, &rows, NULL);
+	efree(params);
+	if (status == FAILURE) {
+		return FAILURE;
+	}
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
+		zval deleted;
+		ZVAL_BOOL(&deleted, ec_val_bool(EC_COL(row, 1)));
+		zend_hash_update(existing, Z_STR_P(EC_COL(row, 0)), &deleted);
+	} ZEND_HASH_FOREACH_END();
+	zval_ptr_dtor(&rows);
+	return SUCCESS;
+}
+
+/* Revives the rows of former members (deleted = TRUE in `existing`) with everything read. */
+static zend_result ec_members_revive(ec_db *db, zend_string *dialog_id, zend_long message_count, zend_long last_number,
+	zend_string *now, zend_string **ids, uint32_t n, HashTable *existing, zend_string **added, uint32_t *added_count)
+{
+	zval fixed[5], *list = safe_emalloc(n, sizeof(zval), 0);
+	uint32_t revives = 0;
+	char head[256];
+	zend_result status = SUCCESS;
+
+	for (uint32_t i = 0; i < n; i++) {
+		zval *deleted = zend_hash_find(existing, ids[i]);
+		if (deleted && Z_TYPE_P(deleted) == IS_TRUE) {
+			ZVAL_STR(&list[revives++], ids[i]);
+			added[(*added_count)++] = ids[i];
+		}
+	}
+	if (revives) {
+		ZVAL_LONG(&fixed[0], message_count);
+		ZVAL_LONG(&fixed[1], last_number);
+		ZVAL_LONG(&fixed[2], last_number);
+		ZVAL_STR(&fixed[3], now);
+		ZVAL_STR(&fixed[4], dialog_id);
+		snprintf(head, sizeof(head), "UPDATE dialog_user%s SET deleted = FALSE, read_count = ?, last_read_number = ?, "
+			"notified_number = ?, mention_count = 0, is_muted = FALSE, joined_at = ? WHERE dialog_id = ? AND user_id IN (",
+			ec_sql_by_dialog_index(db));
+		status = ec_db_run_in(db, head, fixed, 5, list, revives, ")", NULL, NULL);
+	}
+	efree(list);
+	return status;
+}
+
+/* Inserts rows for the users of `ids` never seen in this dialog, with everything read. */
+static zend_result ec_members_insert(ec_db *db, zend_string *dialog_id, zend_long message_count, zend_long last_number,
+	zend_string *now, zend_string **ids, uint32_t n, HashTable *existing, zend_string **added, uint32_t *added_count)
+{
+	zval *params = safe_emalloc(n * 6 + 1, sizeof(zval), 0);
+	smart_str sql = {0};
+	uint32_t p = 0, inserts = 0;
+	zend_result status = SUCCESS;
+
+	smart_str_appends(&sql,
+		"INSERT INTO dialog_user (dialog_id, user_id, deleted, read_count, last_read_number, notified_number, "
+		"mention_count, is_muted, joined_at) VALUES ");
+	for (uint32_t i = 0; i < n; i++) {
+		if (zend_hash_exists(existing, ids[i])) {
+			continue;
+		}
+		smart_str_appends(&sql, inserts++ ? ", (?, ?, FALSE, ?, ?, ?, 0, FALSE, ?)" : "(?, ?, FALSE, ?, ?, ?, 0, FALSE, ?)");
+		ZVAL_STR(&params[p++], dialog_id);
+		ZVAL_STR(&params[p++], ids[i]);
+		ZVAL_LONG(&params[p++], message_count);
+		ZVAL_LONG(&params[p++], last_number);
+		ZVAL_LONG(&params[p++], last_number);
+		ZVAL_STR(&params[p++], now);
+		added[(*added_count)++] = ids[i];
+	}
+	if (inserts) {
+		status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, p, NULL, NULL);
+	}
+	smart_str_free(&sql);
+	efree(params);
+	return status;
+}
+
 /* Adds users to a dialog whose counters are known (the dialog row is locked): new members start
  * with everything read. Rows left behind by earlier members are reused (the unique index
  * forbids a second row). Returns the users that were not members before in *added. */
 static zend_result ec_members_add(ec_db *db, zend_string *dialog_id, zend_long message_count, zend_long last_number,
 	zend_string **ids, uint32_t n, zend_string **added, uint32_t *added_count)
 {
-	smart_str sql = {0};
-	zval *params, rows, *row;
 	HashTable existing; /* user id => bool deleted */
 	zend_string *now = ec_now_utc();
-	uint32_t p = 0, inserts = 0, revives = 0;
 	zend_result status;
 
 	*added_count = 0;
-	params = safe_emalloc(n * 7 + 8, sizeof(zval), 0);
-	ZVAL_STR(&params[p++], dialog_id);
-	smart_str_appends(&sql, "SELECT user_id, deleted FROM dialog_user");
-	smart_str_appends(&sql, ec_sql_by_dialog_index(db));
-	smart_str_appends(&sql, " WHERE dialog_id = ? AND user_id IN (");
-	for (uint32_t i = 0; i < n; i++) {
-		ZVAL_STR(&params[p++], ids[i]);
-	}
-	ec_sql_placeholders(&sql, n);
-	smart_str_appendc(&sql, ')');
-	smart_str_appends(&sql, ec_sql_current(db));  /* who is a member decides the writes below */
-	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, p, &rows, NULL);
-	smart_str_free(&sql);
-	if (status == FAILURE) {
-		efree(params);
-		zend_string_release(now);
-		return FAILURE;
-	}
 	zend_hash_init(&existing, n, NULL, NULL, 0);
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
-		zval deleted;
-		ZVAL_BOOL(&deleted, ec_val_bool(EC_COL(row, 1)));
-		zend_hash_update(&existing, Z_STR_P(EC_COL(row, 0)), &deleted);
-	} ZEND_HASH_FOREACH_END();
-
-	/* Revive rows of former members. */
-	p = 0;
-	ZVAL_LONG(&params[p++], message_count);
-	ZVAL_LONG(&params[p++], last_number);
-	ZVAL_LONG(&params[p++], last_number);
-	ZVAL_STR(&params[p++], now);
-	ZVAL_STR(&params[p++], dialog_id);
-	for (uint32_t i = 0; i < n; i++) {
-		zval *deleted = zend_hash_find(&existing, ids[i]);
-		if (deleted && Z_TYPE_P(deleted) == IS_TRUE) {
-			ZVAL_STR(&params[p++], ids[i]);
-			added[(*added_count)++] = ids[i];
-			revives++;
-		}
-	}
-	if (revives) {
-		smart_str_appends(&sql, "UPDATE dialog_user");
-		smart_str_appends(&sql, ec_sql_by_dialog_index(db));
-		smart_str_appends(&sql,
-			" SET deleted = FALSE, read_count = ?, last_read_number = ?, notified_number = ?, "
-			"mention_count = 0, is_muted = FALSE, joined_at = ? WHERE dialog_id = ? AND user_id IN (");
-		ec_sql_placeholders(&sql, revives);
-		smart_str_appendc(&sql, ')');
-		status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, p, NULL, NULL);
-		smart_str_free(&sql);
-	}
-
-	/* Insert rows for users never seen in this dialog. */
-	p = 0;
+	status = ec_members_existing(db, dialog_id, ids, n, &existing);
 	if (status == SUCCESS) {
-		smart_str_appends(&sql,
-			"INSERT INTO dialog_user (dialog_id, user_id, deleted, read_count, last_read_number, notified_number, "
-			"mention_count, is_muted, joined_at) VALUES ");
-		for (uint32_t i = 0; i < n; i++) {
-			if (zend_hash_exists(&existing, ids[i])) {
-				continue;
-			}
-			smart_str_appends(&sql, inserts++ ? ", (?, ?, FALSE, ?, ?, ?, 0, FALSE, ?)" : "(?, ?, FALSE, ?, ?, ?, 0, FALSE, ?)");
-			ZVAL_STR(&params[p++], dialog_id);
-			ZVAL_STR(&params[p++], ids[i]);
-			ZVAL_LONG(&params[p++], message_count);
-			ZVAL_LONG(&params[p++], last_number);
-			ZVAL_LONG(&params[p++], last_number);
-			ZVAL_STR(&params[p++], now);
-			added[(*added_count)++] = ids[i];
-		}
-		if (inserts) {
-			status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, p, NULL, NULL);
-		}
-		smart_str_free(&sql);
+		status = ec_members_revive(db, dialog_id, message_count, last_number, now, ids, n, &existing, added, added_count);
+	}
+	if (status == SUCCESS) {
+		status = ec_members_insert(db, dialog_id, message_count, last_number, now, ids, n, &existing, added, added_count);
 	}
 	zend_hash_destroy(&existing);
-	zval_ptr_dtor(&rows);
-	efree(params);
 	zend_string_release(now);
 	return status;
 }
@@ -342,6 +365,67 @@ static zend_result ec_direct_insert(ec_db *db, const char *insert_sql, zval *par
 	return affected > 0 ? ec_schema_require_direct_key_unique(db) : SUCCESS;
 }
 
+/* The live dialog of a direct pair: its key's row, after a deleted one freed the key if need be.
+ * *id becomes the winner's id when another process created it first (*created false). */
+static zend_result ec_direct_find(ec_db *db, const char *insert_sql, zval *params, zend_string *key, zend_string **id,
+	bool *created)
+{
+	zval rows, *row, param;
+	char sql[128];
+	zend_result status;
+
+	snprintf(sql, sizeof(sql), "SELECT id, deleted FROM dialog WHERE direct_key = ?%s", ec_sql_for_update(db));
+	ZVAL_STR(&param, key);
+	if (ec_db_query(db, sql, &param, 1, &rows) == FAILURE) {
+		return FAILURE;
+	}
+	row = zend_hash_index_find(Z_ARRVAL(rows), 0);
+	if (row && ec_val_bool(EC_COL(row, 1))) {
+		/* The pair's dialog was deleted (EspoCRM's UI soft-deletes records): it keeps its
+		 * key in the unique index, so free the key and open a new dialog. */
+		zval again;
+		ZVAL_COPY(&again, EC_COL(row, 0));
+		zval_ptr_dtor(&rows);
+		status = ec_db_exec(db, "UPDATE dialog SET direct_key = NULL WHERE id = ? AND deleted = TRUE", &again, 1, NULL);
+		zval_ptr_dtor(&again);
+		if (status == FAILURE || ec_direct_insert(db, insert_sql, params) == FAILURE
+			|| ec_db_query(db, sql, &param, 1, &rows) == FAILURE) {
+			return FAILURE;
+		}
+		row = zend_hash_index_find(Z_ARRVAL(rows), 0);
+	}
+	status = SUCCESS;
+	if (!row) {
+		status = ec_not_found("The direct dialog was removed while it was being opened");
+	} else if (!zend_string_equals(Z_STR_P(EC_COL(row, 0)), *id)) {
+		zend_string_release(*id);
+		*id = zend_string_copy(Z_STR_P(EC_COL(row, 0)));
+		*created = false;
+	}
+	zval_ptr_dtor(&rows);
+	return status;
+}
+
+/* The members of a dialog just created: the actor and the others, each told it was created. */
+static zend_result ec_dialog_create_members(ec_db *db, const ec_actor *actor, zend_string *id, zend_string **others,
+	uint32_t n_others, ec_events *ev)
+{
+	zend_string **all = safe_emalloc(n_others + 1, sizeof(zend_string *), 0);
+	zend_string **added = safe_emalloc(n_others + 1, sizeof(zend_string *), 0);
+	uint32_t added_count;
+	zend_result status;
+
+	all[0] = actor->id;
+	memcpy(all + 1, others, n_others * sizeof(zend_string *));
+	status = ec_members_add(db, id, 0, 0, all, n_others + 1, added, &added_count);
+	if (status == SUCCESS && ev) {
+		ec_events_dialog_action(ev, id, "created", all, n_others + 1);
+	}
+	efree(all);
+	efree(added);
+	return status;
+}
+
 /* Creates the dialog row (and its members) or, for a direct dialog, finds the one that exists.
  * Returns the dialog id in *id (new reference). */
 static zend_result ec_dialog_create(ec_db *db, const ec_actor *actor, bool direct, zend_string *name,
@@ -349,10 +433,10 @@ static zend_result ec_dialog_create(ec_db *db, const ec_actor *actor, bool direc
 	zend_string **id, ec_events *ev)
 {
 	zend_string *new_id = ec_id_generate(), *now = ec_now_utc(), *key = NULL;
-	zval params[10], rows, *row;
+	zval params[10];
 	bool created = true;
 	zend_result status;
-	char sql[512], insert_sql[512];
+	char insert_sql[512];
 
 	if (direct) {
 		key = ec_direct_key(actor->id, others[0], parent_type, parent_id);
@@ -372,45 +456,10 @@ static zend_result ec_dialog_create(ec_db *db, const ec_actor *actor, bool direc
 	snprintf(insert_sql, sizeof(insert_sql),
 		"INSERT INTO dialog (id, name, `type`, direct_key, parent_id, parent_type, created_at, modified_at, "
 		"created_by_id, deleted, last_message_number, message_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, 0, 0)%s",
-		!direct ? "" : db->dialect == EC_MYSQL ? " ON DUPLICATE KEY UPDATE id = id" : " ON CONFLICT DO NOTHING");
+		direct ? ec_sql_insert_or_ignore(db) : "");
 	status = direct ? ec_direct_insert(db, insert_sql, params) : ec_db_exec(db, insert_sql, params, 9, NULL);
-
 	if (status == SUCCESS && direct) {
-		snprintf(sql, sizeof(sql), "SELECT id, deleted FROM dialog WHERE direct_key = ?%s", ec_sql_for_update(db));
-		ZVAL_STR(&params[0], key);
-		status = ec_db_query(db, sql, params, 1, &rows);
-		row = status == SUCCESS ? zend_hash_index_find(Z_ARRVAL(rows), 0) : NULL;
-		if (row && ec_val_bool(EC_COL(row, 1))) {
-			/* The pair's dialog was deleted (EspoCRM's UI soft-deletes records): it keeps its
-			 * key in the unique index, so free the key and open a new dialog. */
-			zval again[1];
-			ZVAL_COPY(&again[0], EC_COL(row, 0));
-			zval_ptr_dtor(&rows);
-			row = NULL;
-			status = ec_db_exec(db, "UPDATE dialog SET direct_key = NULL WHERE id = ? AND deleted = TRUE", again, 1, NULL);
-			zval_ptr_dtor(&again[0]);
-			if (status == SUCCESS) {
-				ZVAL_STR(&params[0], new_id);
-				ZVAL_STR(&params[3], key);
-				status = ec_direct_insert(db, insert_sql, params);
-			}
-			if (status == SUCCESS) {
-				ZVAL_STR(&params[0], key);
-				snprintf(sql, sizeof(sql), "SELECT id, deleted FROM dialog WHERE direct_key = ?%s", ec_sql_for_update(db));
-				status = ec_db_query(db, sql, params, 1, &rows);
-				row = status == SUCCESS ? zend_hash_index_find(Z_ARRVAL(rows), 0) : NULL;
-			}
-		}
-		if (status == SUCCESS) {
-			if (!row) {
-				status = ec_not_found("The direct dialog was removed while it was being opened");
-			} else if (!zend_string_equals(Z_STR_P(EC_COL(row, 0)), new_id)) {
-				zend_string_release(new_id);
-				new_id = zend_string_copy(Z_STR_P(EC_COL(row, 0)));
-				created = false;
-			}
-			zval_ptr_dtor(&rows);
-		}
+		status = ec_direct_find(db, insert_sql, params, key, &new_id, &created);
 	}
 	zval_ptr_dtor(&params[2]);
 	zend_string_release(now);
@@ -418,17 +467,7 @@ static zend_result ec_dialog_create(ec_db *db, const ec_actor *actor, bool direc
 		zend_string_release(key);
 	}
 	if (status == SUCCESS && created) {
-		zend_string **all = safe_emalloc(n_others + 1, sizeof(zend_string *), 0), **added;
-		uint32_t added_count;
-		all[0] = actor->id;
-		memcpy(all + 1, others, n_others * sizeof(zend_string *));
-		added = safe_emalloc(n_others + 1, sizeof(zend_string *), 0);
-		status = ec_members_add(db, new_id, 0, 0, all, n_others + 1, added, &added_count);
-		if (status == SUCCESS && ev) {
-			ec_events_dialog_action(ev, new_id, "created", all, n_others + 1);
-		}
-		efree(all);
-		efree(added);
+		status = ec_dialog_create_members(db, actor, new_id, others, n_others, ev);
 	}
 	if (status == FAILURE) {
 		zend_string_release(new_id);
@@ -564,11 +603,37 @@ ZEND_FUNCTION(ebla_chat_dialog_get)
 
 static const char *const ec_list_options[] = {"limit", "offset", "parentType", "parentId", "unreadOnly", "acl", NULL};
 
+/* The number of dialogs of the whole list, given its page `rows`. */
+static zend_result ec_list_total(ec_db *db, zend_string *where, zval *params, uint32_t n, zend_long limit, zend_long offset,
+	zval *rows, zend_long *total)
+{
+	zend_long got = zend_hash_num_elements(Z_ARRVAL_P(rows));
+	smart_str sql = {0};
+	zval count;
+	zend_result status;
+
+	if (got < limit && (got > 0 || offset == 0)) {
+		/* A page that is not full ends the list: its total needs no count (most users). */
+		*total = offset + got;
+		return SUCCESS;
+	}
+	/* A separate count beats a window count here: the page query keeps its LIMIT shortcut. */
+	smart_str_appends(&sql, "SELECT COUNT(*) ");
+	smart_str_append(&sql, where);
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &count, NULL);
+	smart_str_free(&sql);
+	if (status == SUCCESS) {
+		*total = ec_val_long(EC_COL(zend_hash_index_find(Z_ARRVAL(count), 0), 0));
+		zval_ptr_dtor(&count);
+	}
+	return status;
+}
+
 ZEND_FUNCTION(ebla_chat_dialog_list)
 {
 	zval *zpdo, params[3], rows, list;
 	zend_string *actor_id, *parent_type = NULL, *parent_id = NULL;
-	zend_long total = 0, got;
+	zend_long total = 0;
 	HashTable *opts = NULL, *acl = NULL;
 	zend_long limit, offset;
 	bool unread_only;
@@ -613,23 +678,9 @@ ZEND_FUNCTION(ebla_chat_dialog_list)
 		ZEND_LONG_FMT " OFFSET " ZEND_LONG_FMT, limit, offset);
 	status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
 	smart_str_free(&sql);
-	got = status == SUCCESS ? zend_hash_num_elements(Z_ARRVAL(rows)) : 0;
-	if (status == SUCCESS && got < limit && (got > 0 || offset == 0)) {
-		/* A page that is not full ends the list: its total needs no count (most users). */
-		total = offset + got;
-	} else if (status == SUCCESS) {
-		/* A separate count beats a window count here: the page query keeps its LIMIT shortcut. */
-		zval count;
-		smart_str_appends(&sql, "SELECT COUNT(*) ");
-		smart_str_append(&sql, where.s);
-		status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &count, NULL);
-		smart_str_free(&sql);
-		if (status == SUCCESS) {
-			total = ec_val_long(EC_COL(zend_hash_index_find(Z_ARRVAL(count), 0), 0));
-			zval_ptr_dtor(&count);
-		} else {
-			zval_ptr_dtor(&rows);
-		}
+	if (status == SUCCESS && ec_list_total(&db, where.s, params, n, limit, offset, &rows, &total) == FAILURE) {
+		zval_ptr_dtor(&rows);
+		status = FAILURE;
 	}
 	smart_str_free(&where);
 	if (status == FAILURE) {

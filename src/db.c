@@ -445,6 +445,69 @@ const char *ec_sql_for_update(const ec_db *db)
 	return db->dialect == EC_SQLITE ? "" : " FOR UPDATE";
 }
 
+zend_result ec_db_insert_number(ec_db *db, const char *sql, zval *params, uint32_t n, const char *column, zend_long *out)
+{
+	smart_str returning = {0};
+	zval rows;
+	zend_result status;
+
+	if (db->dialect != EC_PGSQL) {
+		status = ec_db_exec(db, sql, params, n, NULL);
+		return status == SUCCESS ? ec_db_last_insert_id(db, out) : FAILURE;
+	}
+	smart_str_append_printf(&returning, "%s RETURNING `%s`", sql, column);
+	smart_str_0(&returning);
+	status = ec_db_run(db, ZSTR_VAL(returning.s), ZSTR_LEN(returning.s), params, n, &rows, NULL);
+	smart_str_free(&returning);
+	if (status == SUCCESS) {
+		*out = ec_val_long(EC_COL(zend_hash_index_find(Z_ARRVAL(rows), 0), 0));
+		zval_ptr_dtor(&rows);
+	}
+	return status;
+}
+
+void ec_sql_count_and_sum(smart_str *sql, const ec_db *db, const char *expr, const char *table, const char *hint,
+	const char *where)
+{
+	if (db->dialect == EC_PGSQL) {
+		smart_str_append_printf(sql, "SELECT COUNT(*), COALESCE(SUM(m), 0) FROM (SELECT %s AS m FROM %s%s WHERE %s%s) t",
+			expr, table, hint, where, ec_sql_current(db));
+	} else {
+		smart_str_append_printf(sql, "SELECT COUNT(*), COALESCE(SUM(%s), 0) FROM %s%s WHERE %s%s",
+			expr, table, hint, where, ec_sql_current(db));
+	}
+}
+
+void ec_sql_concat(smart_str *sql, const ec_db *db, const char *const *exprs, uint32_t n)
+{
+	if (db->dialect == EC_MYSQL) {
+		smart_str_appends(sql, "CONCAT(");
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		if (i) {
+			smart_str_appends(sql, db->dialect == EC_MYSQL ? ", " : " || ");
+		}
+		smart_str_appends(sql, exprs[i]);
+	}
+	if (db->dialect == EC_MYSQL) {
+		smart_str_appendc(sql, ')');
+	}
+}
+
+void ec_sql_bytewise(smart_str *sql, const ec_db *db, const char *expr)
+{
+	switch (db->dialect) {
+		case EC_MYSQL:
+			smart_str_append_printf(sql, "CAST(%s AS BINARY)", expr);
+			break;
+		case EC_PGSQL:
+			smart_str_append_printf(sql, "%s COLLATE \"C\"", expr);
+			break;
+		default:
+			smart_str_appends(sql, expr);
+	}
+}
+
 const char *ec_sql_insert_or_ignore(const ec_db *db)
 {
 	return db->dialect == EC_MYSQL ? " ON DUPLICATE KEY UPDATE id = id" : " ON CONFLICT DO NOTHING";

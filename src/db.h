@@ -77,6 +77,20 @@ zend_result ec_db_update_pair(ec_db *db, const char *t1, const char *set1, zval 
 	const char *t2, const char *set2, zval *p2, uint32_t n2);
 /* The dialect's row-lock suffix for a SELECT (" FOR UPDATE", or "" on SQLite which locks the file). */
 const char *ec_sql_for_update(const ec_db *db);
+/* Insert returning the number: runs the INSERT `sql` (n params) and gives the value of its
+ * auto-increment `column` in *out (PostgreSQL: RETURNING it; MySQL: LAST_INSERT_ID(); SQLite:
+ * the rowid, which a trigger copies into the column). */
+zend_result ec_db_insert_number(ec_db *db, const char *sql, zval *params, uint32_t n, const char *column, zend_long *out);
+/* Appends to sql the current read (ec_sql_current) "SELECT COUNT(*), COALESCE(SUM(expr), 0) FROM
+ * table<hint> WHERE where": PostgreSQL locks rows, not aggregates, so there the lock goes into a
+ * subquery. `hint` is an index hint such as ec_sql_note_by_dialog_index()'s. */
+void ec_sql_count_and_sum(smart_str *sql, const ec_db *db, const char *expr, const char *table, const char *hint,
+	const char *where);
+/* Appends the SQL concatenation of the n expressions (CONCAT() on MySQL/MariaDB, || elsewhere). */
+void ec_sql_concat(smart_str *sql, const ec_db *db, const char *const *exprs, uint32_t n);
+/* Appends `expr` compared byte-wise in ORDER BY, the same on every database (CAST AS BINARY on
+ * MySQL/MariaDB, COLLATE "C" on PostgreSQL, SQLite's default). */
+void ec_sql_bytewise(smart_str *sql, const ec_db *db, const char *expr);
 /* The suffix that turns an INSERT into insert-or-ignore: a row that would break a unique index
  * is not written and is no error (" ON DUPLICATE KEY UPDATE id = id" on MySQL/MariaDB,
  * " ON CONFLICT DO NOTHING" elsewhere). */

@@ -316,8 +316,7 @@ static void ec_ids_minus(zval *a, zval *b, zval *out)
 static zend_result ec_note_insert(ec_db *db, zend_string *id, zend_string *dialog_id, zend_string *author, zend_string *text,
 	zend_string *data, zend_string *now, zend_long *number)
 {
-	zval params[7], rows;
-	zend_result status;
+	zval params[7];
 
 	ZVAL_STR(&params[0], id);
 	ZVAL_STR(&params[1], text);
@@ -326,21 +325,9 @@ static zend_result ec_note_insert(ec_db *db, zend_string *id, zend_string *dialo
 	ZVAL_STR(&params[4], now);
 	ZVAL_STR(&params[5], dialog_id);
 	ZVAL_STR(&params[6], author);
-	if (db->dialect == EC_PGSQL) {
-		status = ec_db_query(db, "INSERT INTO note (id, deleted, post, data, \"type\", is_global, is_internal, is_pinned, "
-			"created_at, modified_at, parent_id, parent_type, created_by_id) "
-			"VALUES (?, FALSE, ?, ?, 'Post', FALSE, FALSE, FALSE, ?, ?, ?, 'Dialog', ?) RETURNING \"number\"", params, 7, &rows);
-		if (status == SUCCESS) {
-			*number = ec_val_long(EC_COL(zend_hash_index_find(Z_ARRVAL(rows), 0), 0));
-			zval_ptr_dtor(&rows);
-		}
-		return status;
-	}
-	/* MySQL: LAST_INSERT_ID() is the AUTO_INCREMENT number; SQLite: the trigger copies the rowid. */
-	status = ec_db_exec(db, "INSERT INTO note (id, deleted, post, data, `type`, is_global, is_internal, is_pinned, "
+	return ec_db_insert_number(db, "INSERT INTO note (id, deleted, post, data, `type`, is_global, is_internal, is_pinned, "
 		"created_at, modified_at, parent_id, parent_type, created_by_id) "
-		"VALUES (?, FALSE, ?, ?, 'Post', FALSE, FALSE, FALSE, ?, ?, ?, 'Dialog', ?)", params, 7, NULL);
-	return status == SUCCESS ? ec_db_last_insert_id(db, number) : FAILURE;
+		"VALUES (?, FALSE, ?, ?, 'Post', FALSE, FALSE, FALSE, ?, ?, ?, 'Dialog', ?)", params, 7, "number", number);
 }
 
 /* Counters (SPEC §2): one more live message, and the author has read everything up to it. The

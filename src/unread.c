@@ -209,8 +209,7 @@ static zend_result ec_tail_count(ec_db *db, zend_string *dialog_id, zend_long af
 	zend_long *tail, zend_long *mentions)
 {
 	zval params[3], rows, *row;
-	smart_str pattern = {0};
-	char sql[640];
+	smart_str pattern = {0}, sql = {0};
 	zend_result status;
 
 	/* data.mentions holds {"id":"<user id>",...} per mentioned member; inside a JSON string a
@@ -228,17 +227,12 @@ static zend_result ec_tail_count(ec_db *db, zend_string *dialog_id, zend_long af
 	ZVAL_STR(&params[0], pattern.s);
 	ZVAL_STR(&params[1], dialog_id);
 	ZVAL_LONG(&params[2], after);
-	if (db->dialect == EC_PGSQL) {
-		/* PostgreSQL locks rows, not aggregates: lock (when needed) in a subquery. */
-		snprintf(sql, sizeof(sql), "SELECT COUNT(*), COALESCE(SUM(m), 0) FROM (SELECT CASE WHEN data LIKE ? ESCAPE '!' "
-			"THEN 1 ELSE 0 END AS m FROM note WHERE parent_id = ? AND parent_type = 'Dialog' AND \"type\" = 'Post' "
-			"AND deleted = FALSE AND \"number\" > ?%s) t", ec_sql_current(db));
-	} else {
-		snprintf(sql, sizeof(sql), "SELECT COUNT(*), COALESCE(SUM(CASE WHEN data LIKE ? ESCAPE '!' THEN 1 ELSE 0 END), 0) "
-			"FROM note%s WHERE parent_id = ? AND parent_type = 'Dialog' AND `type` = 'Post' AND deleted = FALSE "
-			"AND `number` > ?%s", ec_sql_note_by_dialog_index(db), ec_sql_current(db));
-	}
-	status = ec_db_query(db, sql, params, 3, &rows);
+	ec_sql_count_and_sum(&sql, db, "CASE WHEN data LIKE ? ESCAPE '!' THEN 1 ELSE 0 END", "note",
+		ec_sql_note_by_dialog_index(db), "parent_id = ? AND parent_type = 'Dialog' AND `type` = 'Post' AND deleted = FALSE "
+		"AND `number` > ?");
+	smart_str_0(&sql);
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, 3, &rows, NULL);
+	smart_str_free(&sql);
 	smart_str_free(&pattern);
 	if (status == FAILURE) {
 		return FAILURE;

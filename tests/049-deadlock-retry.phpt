@@ -1,7 +1,7 @@
 --TEST--
 Concurrency: a deadlock or serialization failure in the engine's own transaction is retried inside the call (at most 5 times), never handed to the caller unless exhausted; inside the caller's transaction it surfaces at once with the call's work undone
 --SKIPIF--
-<?php require __DIR__ . '/skipif.inc'; ?>
+<?php require __DIR__ . '/skipif.inc'; require __DIR__ . '/fanout.inc'; ec_fanout_skipif('EBLA_CHAT_TEST_REDIS_URL'); ?>
 --FILE--
 <?php
 require __DIR__ . '/ebla_chat.inc';
@@ -56,6 +56,10 @@ foreach (ec_backends() as $backend) {
     $bob = ec_user($pdo, 'bob');
     $d = ebla_chat_dialog_open($pdo, $anna, [$bob], ['type' => 'group'])['id'];
     $notes = fn() => ec_scalar($pdo, "SELECT COUNT(*) FROM note WHERE parent_type = 'Dialog'");
+    // Events of a post: one per member and the stream panel's (Redis counts what it accepted).
+    ini_set('ebla_chat.redis_url', getenv('EBLA_CHAT_TEST_REDIS_URL'));
+    ini_set('ebla_chat.redis_prefix', 'ebla_t049_' . bin2hex(random_bytes(4)) . ':');
+    $published = fn() => ebla_chat_fanout_status()['published'];
 
     foreach ([
         'post' => fn() => ebla_chat_post($pdo, $anna, $d, 'hello @bob')['text'],
@@ -74,8 +78,13 @@ foreach (ec_backends() as $backend) {
     ] as $name => $call) {
         ec_deadlocks($pdo, $backend, 2);
         try {
+            $before = $published();
             $result = $call();
+            $events = $published() - $before;
             echo "$name, two deadlocks first: $result; failures left ", ec_deadlocks_left($pdo, $backend), "; ", ec_recount_line($pdo), "\n";
+            if ($name === 'post') {
+                echo "  events published once, for the attempt that committed: ", var_export($events === 3, true), "\n";
+            }
         } catch (Throwable $e) {
             echo "$name, two deadlocks first: ", get_class($e), ': ', $e->getMessage(), "\n";
         }
@@ -83,13 +92,14 @@ foreach (ec_backends() as $backend) {
 
     echo "six deadlocks in a row (1 try + 5 retries): ";
     $before = $notes();
+    $eventsBefore = $published();
     ec_deadlocks($pdo, $backend, 6);
     try {
         ebla_chat_post($pdo, $anna, $d, 'never');
         echo "no exception\n";
     } catch (PDOException $e) {
         echo "PDOException reaches the caller (transient: ", var_export(ec_is_transient($e), true), "), nothing written: ",
-            var_export($notes() === $before, true), ", failures left ", ec_deadlocks_left($pdo, $backend),
+            var_export($notes() === $before && $published() === $eventsBefore, true), ", failures left ", ec_deadlocks_left($pdo, $backend),
             ", in a transaction: ", var_export($pdo->inTransaction(), true), "; ", ec_recount_line($pdo), "\n";
     }
     ec_deadlocks($pdo, $backend, 7);
@@ -115,11 +125,14 @@ foreach (ec_backends() as $backend) {
     ebla_chat_post($pdo, $anna, $d, 'retried by the caller');
     $pdo->commit();
     echo "the caller's retry: ", ec_recount_line($pdo), "\n";
+    ini_restore('ebla_chat.redis_url');
+    ini_restore('ebla_chat.redis_prefix');
 }
 ?>
 --EXPECT--
 == mysql
 post, two deadlocks first: hello @bob; failures left 0; counters exact
+  events published once, for the attempt that committed: true
 mark_read, two deadlocks first: unread 0; failures left 0; counters exact
 edit, two deadlocks first: now @bob; failures left 0; counters exact
 delete, two deadlocks first: deleted; failures left 0; counters exact
@@ -129,6 +142,7 @@ inside the caller's transaction: surfaces at once (tried once: true), the call's
 the caller's retry: counters exact
 == pgsql
 post, two deadlocks first: hello @bob; failures left 0; counters exact
+  events published once, for the attempt that committed: true
 mark_read, two deadlocks first: unread 0; failures left 0; counters exact
 edit, two deadlocks first: now @bob; failures left 0; counters exact
 delete, two deadlocks first: deleted; failures left 0; counters exact

@@ -16,7 +16,8 @@ $server = ec_redis_server_start($port);
 ini_set('ebla_chat.redis_url', "tcp://127.0.0.1:$port");
 ini_set('ebla_chat.redis_prefix', ec_test_prefix());
 
-$pdo = ec_fresh_pdo('sqlite');
+$pdo = ec_fresh_pdo('sqlite', $dsn);
+$pdo->exec('PRAGMA journal_mode = WAL');
 ebla_chat_schema($pdo, EBLA_CHAT_SCHEMA_CORE);
 ec_baseline_role($pdo);
 $users = [];
@@ -101,6 +102,39 @@ $faults++;
 load('killed and restarted between writes', 20);
 ec_redis_server_stop($server);
 
+// Several processes at once while Redis is stopped: each waits for one timeout, then backs off.
+$server = ec_redis_server_start($port);
+$pid = proc_get_status($server)['pid'];
+posix_kill($pid, 19);
+$faults++;
+$outs = ec_race(3, <<<'PHP'
+    $a = json_decode($argv[1], true);
+    ini_set('ebla_chat.redis_timeout', '1.0');
+    ini_set('ebla_chat.redis_retry_interval', '30');
+    $pdo = new PDO($a['dsn'], null, null, [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]);
+    $pdo->exec('PRAGMA busy_timeout = 30000');
+    ec_start($a);
+    $ok = $slow = 0;
+    for ($i = 0; $i < 15; $i++) {
+        $t = microtime(true);
+        try {
+            ebla_chat_post($pdo, $a['users'][$a['worker']], $a['dialog'], "worker {$a['worker']} $i");
+            $ok++;
+        } catch (Throwable $e) {
+            echo get_class($e), ': ', $e->getMessage(), "\n";
+        }
+        $slow += microtime(true) - $t >= 0.9 ? 1 : 0;
+    }
+    $s = ebla_chat_fanout_status();
+    echo "$ok/15 writes returned, $slow waited for a timeout, attempts={$s['attempts']}, state={$s['state']}";
+    PHP, ['dsn' => $dsn, 'users' => $users, 'dialog' => $dialog]);
+foreach ($outs as $i => $out) {
+    echo "process $i, Redis stopped: $out\n";
+}
+$posted += 45;
+posix_kill($pid, 18);
+ec_redis_server_stop($server);
+
 echo 'messages stored: ', ec_scalar($pdo, "SELECT COUNT(*) FROM note WHERE parent_id = ?", [$dialog]) == $posted ? 'all' : 'SOME MISSING', "\n";
 $problems = ec_consistency($pdo);
 echo 'consistency: ', $problems ? implode('; ', $problems) : 'ok', "\n";
@@ -116,5 +150,8 @@ still stopped, within the interval 20/20 writes returned, 0 waited for a timeout
 still stopped, after the interval  20/20 writes returned, 1 waited for a timeout, state=backoff, new attempts=1, published none, failed more
 continued (SIGCONT)                20/20 writes returned, 0 waited for a timeout, state=connected, new attempts=1, published more, failed none
 killed and restarted between writes 20/20 writes returned, 0 waited for a timeout, state=connected, new attempts=1, published more, failed none
+process 0, Redis stopped: 15/15 writes returned, 1 waited for a timeout, attempts=1, state=backoff
+process 1, Redis stopped: 15/15 writes returned, 1 waited for a timeout, attempts=1, state=backoff
+process 2, Redis stopped: 15/15 writes returned, 1 waited for a timeout, attempts=1, state=backoff
 messages stored: all
 consistency: ok

@@ -21,7 +21,8 @@
  * caller sees no summary). Afterwards the consistency check must find nothing.
  *
  * The last line printed is "fuzz: BACKEND seed=S seconds=T calls=N findings=F inconsistencies=I";
- * the exit status is 1 when F or I is not 0.
+ * the exit status is 1 when F or I is not 0. EBLA_CHAT_FUZZ_VERBOSE=1 prints every call to stderr
+ * before making it (the last one printed is the one that crashed the process).
  */
 
 require __DIR__ . '/../ebla_chat.inc';
@@ -118,6 +119,7 @@ final class Fuzz
     }
 
     public string $baseline;
+    public static bool $verbose = false;
 
     public function newAttachment(string $owner): string
     {
@@ -417,6 +419,10 @@ final class Fuzz
             return true;
         });
         $outcome = null;
+        if (self::$verbose) {
+            // To find the call that crashed the process: the last line before it died.
+            fwrite(STDERR, "call {$this->calls}: $fn(" . $this->describe($args) . ") with PDO $pdoKind\n");
+        }
         try {
             $result = $fn(...$args);
             $this->remember($fn, $result);
@@ -506,7 +512,7 @@ final class Fuzz
         $this->findings[$key]['count']++;
     }
 
-    private function describe(array $args): string
+    public function describe(array $args): string
     {
         $parts = [];
         foreach ($args as $a) {
@@ -518,6 +524,7 @@ final class Fuzz
     }
 }
 
+Fuzz::$verbose = (bool) getenv('EBLA_CHAT_FUZZ_VERBOSE');
 $f = new Fuzz($backend);
 $start = microtime(true);
 $deadline = $start + $seconds;

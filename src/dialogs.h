@@ -1,6 +1,7 @@
-/* dialogs: direct and group dialogs (SPEC F1, F4, F5): open (create or reuse), get, list,
- * membership changes; and the pieces the other areas share: loading a dialog with the actor's
- * membership (and the row lock every counter write takes first). */
+/* dialogs: direct and group dialogs: open (create or reuse), get, list, membership changes; and
+ * what the other areas share: loading a dialog with the actor's membership, and the row lock
+ * every counter write takes first. Its rows are rendered by render.c, its events built by
+ * events.c, its writes run through write.c. */
 #ifndef EC_DIALOGS_H
 #define EC_DIALOGS_H
 

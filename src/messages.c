@@ -10,6 +10,7 @@
 #include "render.h"
 #include "acl.h"
 #include "errors.h"
+#include "counters.h"
 #include "events.h"
 #include "write.h"
 #include "ids.h"
@@ -262,37 +263,6 @@ static zend_result ec_attachments_link(ec_db *db, zend_string *note_id, zend_str
 
 /* ---- writing ---- */
 
-/* mention_count += delta for the given members who have not read message `number` yet (the
- * counter is "unread messages that mention me"). One statement. */
-static zend_result ec_mentions_adjust(ec_db *db, zend_string *dialog_id, zend_long number, HashTable *user_ids, int delta)
-{
-	uint32_t n = zend_hash_num_elements(user_ids), i = 2;
-	zval *params, *id;
-	smart_str sql = {0};
-	zend_result status;
-
-	if (n == 0) {
-		return SUCCESS;
-	}
-	params = safe_emalloc(n + 2, sizeof(zval), 0);
-	ZVAL_STR(&params[0], dialog_id);
-	ZVAL_LONG(&params[1], number);
-	ZEND_HASH_FOREACH_VAL(user_ids, id) {
-		ZVAL_COPY_VALUE(&params[i++], id);
-	} ZEND_HASH_FOREACH_END();
-	smart_str_appends(&sql, "UPDATE dialog_user");
-	smart_str_appends(&sql, ec_sql_by_dialog_index(db));
-	smart_str_appends(&sql, delta > 0
-		? " SET mention_count = mention_count + 1 WHERE dialog_id = ? AND deleted = FALSE AND last_read_number < ? AND user_id IN ("
-		: " SET mention_count = mention_count - 1 WHERE dialog_id = ? AND deleted = FALSE AND last_read_number < ? AND mention_count > 0 AND user_id IN (");
-	ec_sql_placeholders(&sql, n);
-	smart_str_appendc(&sql, ')');
-	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, i, NULL, NULL);
-	smart_str_free(&sql);
-	efree(params);
-	return status;
-}
-
 /* The ids in list `a` that are not in list `b`, as a new list (linear time). */
 static void ec_ids_minus(zval *a, zval *b, zval *out)
 {
@@ -328,27 +298,6 @@ static zend_result ec_note_insert(ec_db *db, zend_string *id, zend_string *dialo
 	return ec_db_insert_number(db, "INSERT INTO note (id, deleted, post, data, `type`, is_global, is_internal, is_pinned, "
 		"created_at, modified_at, parent_id, parent_type, created_by_id) "
 		"VALUES (?, FALSE, ?, ?, 'Post', FALSE, FALSE, FALSE, ?, ?, ?, 'Dialog', ?)", params, 7, "number", number);
-}
-
-/* Counters (SPEC §2): one more live message, and the author has read everything up to it. The
- * dialog row is locked, so message_count + 1 is the count the author has read. One statement
- * where the database can update two tables at once (ec_db_update_pair). */
-static zend_result ec_post_counters(ec_db *db, ec_dialog *d, zend_long number, zend_string *note_id, zend_string *now)
-{
-	zval dp[5], up[5];
-
-	ZVAL_LONG(&dp[0], number);
-	ZVAL_STR(&dp[1], note_id);
-	ZVAL_STR(&dp[2], now);
-	ZVAL_STR(&dp[3], now);
-	ZVAL_STR(&dp[4], d->id);
-	ZVAL_LONG(&up[0], d->message_count + 1);
-	ZVAL_LONG(&up[1], number);
-	ZVAL_LONG(&up[2], number);
-	ZVAL_LONG(&up[3], d->membership_id);
-	return ec_db_update_pair(db, "dialog", "message_count = message_count + 1, last_message_number = ?, "
-		"last_message_id = ?, last_message_at = ?, modified_at = ?", dp, 4,
-		"dialog_user", "read_count = ?, last_read_number = ?, notified_number = ?, mention_count = 0", up, 3);
 }
 
 static const char *const ec_post_options[] = {"voice", "acl", NULL};
@@ -401,8 +350,8 @@ static zend_result ec_post_write(ec_write *w, ec_post *p, ec_dialog *d, zval *me
 	}
 	if (status == SUCCESS
 		&& ec_attachments_link(&w->db, p->note_id, p->attachments, p->n_attachments) == SUCCESS
-		&& ec_post_counters(&w->db, d, p->number, p->note_id, p->now) == SUCCESS
-		&& ec_mentions_adjust(&w->db, d->id, p->number, Z_ARRVAL(p->mention_ids), +1) == SUCCESS) {
+		&& ec_counters_post(&w->db, d->id, d->message_count, d->membership_id, p->number, p->note_id, p->now) == SUCCESS
+		&& ec_counters_mentions(&w->db, d->id, p->number, Z_ARRVAL(p->mention_ids), +1) == SUCCESS) {
 		if (Z_TYPE_P(members) == IS_ARRAY) {
 			ec_events_post(&w->ev, d->id, d->message_count, members, w->actor->id, p->note_id, p->number, &p->mention_ids);
 		}
@@ -660,8 +609,8 @@ static zend_result ec_message_edit_step(ec_write *w, void *state)
 	ec_note_mentions(EC_COL(&note, 3), &old);
 	ec_ids_minus(&ids, &old, &added);
 	ec_ids_minus(&old, &ids, &removed);
-	if (ec_mentions_adjust(db, d.id, ec_val_long(EC_COL(&note, 2)), Z_ARRVAL(added), +1) == FAILURE
-		|| ec_mentions_adjust(db, d.id, ec_val_long(EC_COL(&note, 2)), Z_ARRVAL(removed), -1) == FAILURE) {
+	if (ec_counters_mentions(db, d.id, ec_val_long(EC_COL(&note, 2)), Z_ARRVAL(added), +1) == FAILURE
+		|| ec_counters_mentions(db, d.id, ec_val_long(EC_COL(&note, 2)), Z_ARRVAL(removed), -1) == FAILURE) {
 		goto done;
 	}
 	now = ec_now_utc();
@@ -749,17 +698,15 @@ static zend_result ec_message_delete_step(ec_write *w, void *state)
 	const ec_change *c = state;
 	ec_db *db = &w->db;
 	zend_string *note_id = c->note_id;
-	zval note, params[5], mentioned, last, *row;
+	zval note, params[2], mentioned;
 	zend_string *now = NULL, *author = NULL;
 	zend_long number, affected = 0;
 	ec_dialog d;
-	char sql[512];
 	zend_result status = FAILURE;
 
 	ZVAL_UNDEF(&d.row);
 	ZVAL_UNDEF(&note);
 	ZVAL_UNDEF(&mentioned);
-	ZVAL_UNDEF(&last);
 	/* Admins may delete in dialogs they do not belong to. */
 	if (ec_dialog_load(db, w->actor, c->dialog_id, EC_MODERATE, &d) == FAILURE
 		|| ec_message_find(db, note_id, true, &note) == FAILURE) {
@@ -777,40 +724,9 @@ static zend_result ec_message_delete_step(ec_write *w, void *state)
 		ec_not_found("Message %s not found", ZSTR_VAL(note_id));
 		goto done;
 	}
-	/* Exact counts: members who had read it had it in read_count. By the dialog_id index only,
-	 * so no other dialog's memberships are locked. */
-	ZVAL_STR(&params[0], d.id);
-	ZVAL_LONG(&params[1], number);
-	snprintf(sql, sizeof(sql), "UPDATE dialog_user%s SET read_count = read_count - 1 WHERE dialog_id = ? AND deleted = FALSE "
-		"AND last_read_number >= ? AND read_count > 0", ec_sql_by_dialog_index(db));
-	if (ec_db_exec(db, sql, params, 2, NULL) == FAILURE) {
-		goto done;
-	}
 	/* Mentions of it that were still unread are gone with it. */
 	ec_note_mentions(EC_COL(&note, 3), &mentioned);
-	if (ec_mentions_adjust(db, d.id, number, Z_ARRVAL(mentioned), -1) == FAILURE) {
-		goto done;
-	}
-	/* The dialog's last message is now the newest live one (or none): one live message less. */
-	ZVAL_STR(&params[0], d.id);
-	snprintf(sql, sizeof(sql), "SELECT id, `number`, created_at FROM note%s WHERE parent_id = ? AND parent_type = 'Dialog' "
-		"AND `type` = 'Post' AND deleted = FALSE ORDER BY `number` DESC LIMIT 1%s", ec_sql_note_by_dialog_index(db), ec_sql_current(db));
-	if (ec_db_query(db, sql, params, 1, &last) == FAILURE) {
-		goto done;
-	}
-	row = zend_hash_index_find(Z_ARRVAL(last), 0);
-	if (row) {
-		ZVAL_COPY_VALUE(&params[0], EC_COL(row, 1));
-		ZVAL_COPY_VALUE(&params[1], EC_COL(row, 0));
-		ZVAL_COPY_VALUE(&params[2], EC_COL(row, 2));
-	} else {
-		ZVAL_LONG(&params[0], 0);
-		ZVAL_NULL(&params[1]);
-		ZVAL_NULL(&params[2]);
-	}
-	ZVAL_STR(&params[3], d.id);
-	if (ec_db_exec(db, "UPDATE dialog SET message_count = CASE WHEN message_count > 0 THEN message_count - 1 ELSE 0 END, "
-			"last_message_number = ?, last_message_id = ?, last_message_at = ? WHERE id = ?", params, 4, NULL) == FAILURE
+	if (ec_counters_delete(db, d.id, number, Z_ARRVAL(mentioned)) == FAILURE
 		|| ec_events_message_update(db, &w->ev, d.id, note_id, author, "delete") == FAILURE) {
 		goto done;
 	}
@@ -819,7 +735,6 @@ done:
 	ec_dialog_free(&d);
 	zval_ptr_dtor(&note);
 	zval_ptr_dtor(&mentioned);
-	zval_ptr_dtor(&last);
 	if (author) zend_string_release(author);
 	if (now) zend_string_release(now);
 	return status;

@@ -1,5 +1,6 @@
-/* messages: chat messages as EspoCRM stream posts (SPEC F2, F3, F10): post, history, edit,
- * delete. Their rows are rendered by render.c. */
+/* messages: chat messages as EspoCRM stream posts: post, history, edit, delete, attachments and
+ * mentions. Their rows are rendered by render.c, their counters written by counters.c, their
+ * events built by events.c, their writes run through write.c. */
 #ifndef EC_MESSAGES_H
 #define EC_MESSAGES_H
 

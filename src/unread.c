@@ -1,10 +1,6 @@
-/* unread: exact unread counts at O(1) cost per message (SPEC F6, F7, polling half of F8, mute).
- *
- * Per dialog: message_count (live messages). Per member: read_count (live messages read),
- * last_read_number, notified_number (popup watermark), mention_count, is_muted.
- * unread = message_count - read_count. Posting changes two rows whatever the member count;
- * the bell total is one indexed query over the user's memberships. Every write here locks the
- * dialog row first (ec_dialog_load EC_WRITE), so counters never race. */
+/* unread: the reading side of the counters: the bell
+ * total (one indexed query over the user's memberships), popups and polling, mark read and
+ * mute. The counters themselves are written by counters.c only. */
 #include "php.h"
 #include "zend_smart_str.h"
 #include "ext/pdo/php_pdo_driver.h"
@@ -13,6 +9,7 @@
 #include "messages.h"
 #include "acl.h"
 #include "errors.h"
+#include "counters.h"
 #include "events.h"
 #include "write.h"
 #include "options.h"
@@ -59,67 +56,6 @@ static int ec_by_last_number_desc(Bucket *a, Bucket *b)
 	return x < y ? 1 : (x > y ? -1 : 0);
 }
 
-/* Claims the candidates' popups: locks their membership rows by key, keeps those whose
- * watermark is still below the shown number (another tab may have just taken them) and
- * advances it. Drops the rest from `candidates`. */
-static zend_result ec_popups_claim(ec_db *db, zval *candidates)
-{
-	uint32_t n = zend_hash_num_elements(Z_ARRVAL_P(candidates)), p = 0;
-	zval *params = safe_emalloc(n * 3, sizeof(zval), 0), rows, *row;
-	HashTable current; /* membership id => notified_number now */
-	smart_str sql = {0};
-	zend_ulong index;
-	zend_result status;
-
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(candidates), row) {
-		ZVAL_LONG(&params[p++], ec_val_long(EC_COL(row, EC_DU_ID)));
-	} ZEND_HASH_FOREACH_END();
-	smart_str_appends(&sql, "SELECT id, notified_number FROM dialog_user WHERE id IN (");
-	ec_sql_placeholders(&sql, n);
-	smart_str_appendc(&sql, ')');
-	smart_str_appends(&sql, ec_sql_for_update(db));
-	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
-	smart_str_free(&sql);
-	if (status == FAILURE) {
-		efree(params);
-		return FAILURE;
-	}
-	zend_hash_init(&current, n, NULL, NULL, 0);
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
-		zval v;
-		ZVAL_LONG(&v, ec_val_long(EC_COL(row, 1)));
-		zend_hash_index_update(&current, (zend_ulong) ec_val_long(EC_COL(row, 0)), &v);
-	} ZEND_HASH_FOREACH_END();
-	zval_ptr_dtor(&rows);
-
-	p = 0;
-	smart_str_appends(&sql, "UPDATE dialog_user SET notified_number = CASE id");
-	ZEND_HASH_FOREACH_NUM_KEY_VAL(Z_ARRVAL_P(candidates), index, row) {
-		zval *now = zend_hash_index_find(&current, (zend_ulong) ec_val_long(EC_COL(row, EC_DU_ID)));
-		if (!now || Z_LVAL_P(now) >= ec_val_long(EC_COL(row, EC_D_LAST_NUMBER))) {
-			zend_hash_index_del(Z_ARRVAL_P(candidates), index);
-			continue;
-		}
-		smart_str_appends(&sql, " WHEN ? THEN ?");
-		ZVAL_LONG(&params[p++], ec_val_long(EC_COL(row, EC_DU_ID)));
-		ZVAL_LONG(&params[p++], ec_val_long(EC_COL(row, EC_D_LAST_NUMBER)));
-	} ZEND_HASH_FOREACH_END();
-	zend_hash_destroy(&current);
-	n = zend_hash_num_elements(Z_ARRVAL_P(candidates));
-	if (n) {
-		smart_str_appends(&sql, " ELSE notified_number END WHERE id IN (");
-		ec_sql_placeholders(&sql, n);
-		smart_str_appendc(&sql, ')');
-		ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(candidates), row) {
-			ZVAL_LONG(&params[p++], ec_val_long(EC_COL(row, EC_DU_ID)));
-		} ZEND_HASH_FOREACH_END();
-		status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, p, NULL, NULL);
-	}
-	smart_str_free(&sql);
-	efree(params);
-	return status;
-}
-
 /* Popups from the unread rows: dialogs, not muted, whose last message is newer than both the
  * last popup shown and what was read. Unless peek, each is handed out once (the watermark
  * advances). Nothing new costs no statement at all. */
@@ -135,7 +71,7 @@ static zend_result ec_popups_claim_step(ec_write *w, void *state)
 	/* Each attempt claims from the full list (a claim drops what it did not get). */
 	zval_ptr_dtor(&c->claimed);
 	ZVAL_ARR(&c->claimed, zend_array_dup(Z_ARRVAL_P(c->candidates)));
-	return ec_popups_claim(&w->db, &c->claimed);
+	return ec_counters_claim_popups(&w->db, &c->claimed);
 }
 
 /* Popup rows (dialogId, name, type, unread, mentions, lastMessage) from rendered dialog rows. */
@@ -258,7 +194,6 @@ static zend_result ec_mark_read_step(ec_write *w, void *state)
 	const ec_actor *actor = w->actor;
 	zend_long up_to = r->up_to, *unread = &r->unread;
 	ec_dialog d;
-	zval params[7];
 	zend_long tail = 0, tail_mentions = 0, up;
 	zend_result status = FAILURE;
 
@@ -278,16 +213,7 @@ static zend_result ec_mark_read_step(ec_write *w, void *state)
 		&& ec_tail_count(db, d.id, up, actor->id, &tail, &tail_mentions) == FAILURE) {
 		goto done;
 	}
-	ZVAL_LONG(&params[0], up);
-	ZVAL_LONG(&params[1], d.message_count - tail);
-	ZVAL_LONG(&params[2], tail_mentions);
-	ZVAL_LONG(&params[3], up);
-	ZVAL_LONG(&params[4], up);
-	ZVAL_LONG(&params[5], d.membership_id);
-	ZVAL_LONG(&params[6], up);
-	if (ec_db_exec(db, "UPDATE dialog_user SET last_read_number = ?, read_count = ?, mention_count = ?, "
-			"notified_number = CASE WHEN notified_number < ? THEN ? ELSE notified_number END "
-			"WHERE id = ? AND last_read_number < ?", params, 7, NULL) == FAILURE) {
+	if (ec_counters_read(db, d.membership_id, up, d.message_count - tail, tail_mentions) == FAILURE) {
 		goto done;
 	}
 	*unread = tail;

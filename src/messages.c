@@ -195,16 +195,9 @@ static zend_result ec_attachments_check(ec_db *db, const ec_actor *actor, zend_s
 			break;
 		}
 		{
-			zval item;
-			array_init_size(&item, 4);
-			add_assoc_str(&item, "id", zend_string_copy(id));
-			ec_add_str_or_null(&item, "name", EC_COL(row, 4));
-			ec_add_str_or_null(&item, "type", EC_COL(row, 3));
-			if (Z_TYPE_P(EC_COL(row, 5)) == IS_NULL) {
-				add_assoc_null(&item, "size");
-			} else {
-				add_assoc_long(&item, "size", ec_val_long(EC_COL(row, 5)));
-			}
+			zval item, zid;
+			ZVAL_STR(&zid, id);
+			ec_attachment_item(&item, &zid, EC_COL(row, 4), EC_COL(row, 3), EC_COL(row, 5));
 			add_next_index_zval(answer, &item);
 		}
 		found++;

@@ -44,6 +44,19 @@ void ec_add_str_or_null(zval *arr, const char *key, zval *v)
 	}
 }
 
+void ec_attachment_item(zval *item, zval *id, zval *name, zval *type, zval *size)
+{
+	array_init_size(item, 4);
+	ec_add_str_or_null(item, "id", id);
+	ec_add_str_or_null(item, "name", name);
+	ec_add_str_or_null(item, "type", type);
+	if (Z_TYPE_P(size) == IS_NULL) {
+		add_assoc_null(item, "size");
+	} else {
+		add_assoc_long(item, "size", ec_val_long(size));
+	}
+}
+
 /* Attachments of the given notes, as note id => list of {id, name, type, size}. One query. */
 static zend_result ec_attachments_of(ec_db *db, zval *note_rows, HashTable *out)
 {
@@ -73,15 +86,7 @@ static zend_result ec_attachments_of(ec_db *db, zval *note_rows, HashTable *out)
 			array_init(&empty);
 			list = zend_hash_add_new(out, Z_STR_P(EC_COL(row, 0)), &empty);
 		}
-		array_init_size(&item, 4);
-		ec_add_str_or_null(&item, "id", EC_COL(row, 1));
-		ec_add_str_or_null(&item, "name", EC_COL(row, 2));
-		ec_add_str_or_null(&item, "type", EC_COL(row, 3));
-		if (Z_TYPE_P(EC_COL(row, 4)) == IS_NULL) {
-			add_assoc_null(&item, "size");
-		} else {
-			add_assoc_long(&item, "size", ec_val_long(EC_COL(row, 4)));
-		}
+		ec_attachment_item(&item, EC_COL(row, 1), EC_COL(row, 2), EC_COL(row, 3), EC_COL(row, 4));
 		add_next_index_zval(list, &item);
 	} ZEND_HASH_FOREACH_END();
 	zval_ptr_dtor(&rows);

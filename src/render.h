@@ -48,6 +48,8 @@ zend_result ec_dialogs_render(ec_db *db, const ec_actor *actor, zval *rows, zval
 
 /* Adds what a message row takes from note.data to item: "voice" and "mentions" (user ids). */
 void ec_message_data(zval *data, zval *item);
+/* An attachment as the API shows it: {id, name, type, size} (size null when unknown). */
+void ec_attachment_item(zval *item, zval *id, zval *name, zval *type, zval *size);
 /* arr[key] = the value as a string, or null for SQL NULL. */
 void ec_add_str_or_null(zval *arr, const char *key, zval *v);
 

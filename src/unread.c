@@ -362,9 +362,8 @@ ZEND_FUNCTION(ebla_chat_dialog_mute)
 	zval *zpdo, params[2];
 	zend_string *actor_id, *dialog_id;
 	bool muted;
-	const ec_actor *actor;
 	ec_dialog d;
-	ec_db db;
+	ec_write w;
 
 	ZEND_PARSE_PARAMETERS_START(4, 4)
 		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
@@ -373,8 +372,8 @@ ZEND_FUNCTION(ebla_chat_dialog_mute)
 		Z_PARAM_BOOL(muted)
 	ZEND_PARSE_PARAMETERS_END();
 
-	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
-		|| ec_dialog_load(&db, actor, dialog_id, EC_READ, &d) == FAILURE) {
+	/* One statement and no event: it needs no transaction of its own. */
+	if (ec_write_open(&w, zpdo, actor_id, NULL) == FAILURE || ec_dialog_load(&w.db, w.actor, dialog_id, EC_READ, &d) == FAILURE) {
 		RETURN_THROWS();
 	}
 	if (!d.member) {
@@ -384,7 +383,7 @@ ZEND_FUNCTION(ebla_chat_dialog_mute)
 	}
 	ZVAL_LONG(&params[0], d.membership_id);
 	ec_dialog_free(&d);
-	if (ec_db_exec(&db, muted ? "UPDATE dialog_user SET is_muted = TRUE WHERE id = ?" : "UPDATE dialog_user SET is_muted = FALSE WHERE id = ?",
+	if (ec_db_exec(&w.db, muted ? "UPDATE dialog_user SET is_muted = TRUE WHERE id = ?" : "UPDATE dialog_user SET is_muted = FALSE WHERE id = ?",
 			params, 1, NULL) == FAILURE) {
 		RETURN_THROWS();
 	}

@@ -5,7 +5,8 @@
  * commits it, publishes the events only once they are committed (at once after our own COMMIT,
  * after the caller's PDO::commit() otherwise), rolls back on any failure and runs the attempt
  * again after a deadlock or serialization failure of our own transaction (never of the
- * caller's: that one is the caller's to retry). */
+ * caller's: that one is the caller's to retry). A write of one statement that sends no event
+ * (mute) opens the context and runs its statement without a transaction of its own. */
 #ifndef EC_WRITE_H
 #define EC_WRITE_H
 

@@ -24,7 +24,7 @@ ec_run(function (PDO $pdo, string $backend) {
         'post with attachment and mentions' => fn() => ebla_chat_post($pdo, $ann, $group, 'hi @bob @cat', [$file], ['voice' => true]),
         'post in a direct dialog' => fn() => ebla_chat_post($pdo, $bob, $direct, 'hello'),
         'edit (mentions move)' => fn() => ebla_chat_message_edit($pdo, $ann, $last, 'now @bob'),
-        'mark read part' => fn() => ebla_chat_mark_read($pdo, $cat, $group, 4),
+        'mark read part' => fn() => ebla_chat_mark_read($pdo, $cat, $group, 2),
         'mark read all' => fn() => ebla_chat_mark_read($pdo, $bob, $group),
         'mute' => fn() => ebla_chat_dialog_mute($pdo, $cat, $group, true),
         'members add' => fn() => ebla_chat_dialog_members($pdo, $ann, $group, [$dan]),

@@ -455,23 +455,14 @@ static zend_result ec_acl_reach_of(ec_db *db, const ec_actor *a, zend_string **i
 {
 	smart_str sql = {0};
 	ec_acl_params p;
-	zval rows, *row, *params;
+	zval rows, *row;
 	zend_result status;
 
 	smart_str_appends(&sql, "SELECT u.id, CASE WHEN ");
 	ec_acl_sql_reach(&sql, a, &p);
 	smart_str_appends(&sql, " THEN 1 ELSE 0 END FROM `user` u WHERE u.deleted = FALSE AND u.id IN (");
-	ec_sql_placeholders(&sql, n);
-	smart_str_appendc(&sql, ')');
 	smart_str_0(&sql);
-
-	params = safe_emalloc(p.n + n, sizeof(zval), 0);
-	memcpy(params, p.v, p.n * sizeof(zval));
-	for (uint32_t i = 0; i < n; i++) {
-		ZVAL_STR(&params[p.n + i], ids[i]);
-	}
-	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, p.n + n, &rows, NULL);
-	efree(params);
+	status = ec_db_run_in_ids(db, ZSTR_VAL(sql.s), p.v, p.n, ids, n, ")", &rows, NULL);
 	smart_str_free(&sql);
 	if (status == FAILURE) {
 		return FAILURE;

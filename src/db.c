@@ -399,6 +399,20 @@ zend_result ec_db_run_in(ec_db *db, const char *head, zval *fixed, uint32_t nfix
 	return status;
 }
 
+zend_result ec_db_run_in_ids(ec_db *db, const char *head, zval *fixed, uint32_t nfixed, zend_string **ids, uint32_t n,
+	const char *tail, zval *rows, zend_long *affected)
+{
+	zval *list = safe_emalloc(n, sizeof(zval), 0);
+	zend_result status;
+
+	for (uint32_t i = 0; i < n; i++) {
+		ZVAL_STR(&list[i], ids[i]);
+	}
+	status = ec_db_run_in(db, head, fixed, nfixed, list, n, tail, rows, affected);
+	efree(list);
+	return status;
+}
+
 zend_result ec_db_update_pair(ec_db *db, const char *t1, const char *set1, zval *p1, uint32_t n1,
 	const char *t2, const char *set2, zval *p2, uint32_t n2)
 {

@@ -73,6 +73,9 @@ void ec_sql_placeholders(smart_str *sql, uint32_t n);
  * `fixed` (nfixed, for placeholders in head) before the list's n values. Values are borrowed. */
 zend_result ec_db_run_in(ec_db *db, const char *head, zval *fixed, uint32_t nfixed, zval *list, uint32_t n,
 	const char *tail, zval *rows, zend_long *affected);
+/* The same with the list given as n strings. */
+zend_result ec_db_run_in_ids(ec_db *db, const char *head, zval *fixed, uint32_t nfixed, zend_string **ids, uint32_t n,
+	const char *tail, zval *rows, zend_long *affected);
 /* The two-table update: UPDATE t1 SET set1 WHERE id = ?, and UPDATE t2 SET set2 WHERE id = ?,
  * as one statement where the dialect has one (MySQL's multi-table UPDATE, PostgreSQL's
  * data-modifying WITH), as two on SQLite. set1 and set2 name their columns unqualified (no

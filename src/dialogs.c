@@ -209,19 +209,15 @@ static zend_result ec_dialog_answer_outsider(ec_db *db, const ec_actor *actor, z
  * A current read: who is a member decides the writes that follow. */
 static zend_result ec_members_existing(ec_db *db, zend_string *dialog_id, zend_string **ids, uint32_t n, HashTable *existing)
 {
-	zval *params = safe_emalloc(n, sizeof(zval), 0), fixed, rows, *row;
+	zval fixed, rows, *row;
 	char head[128], tail[32];
 	zend_result status;
 
-	for (uint32_t i = 0; i < n; i++) {
-		ZVAL_STR(&params[i], ids[i]);
-	}
 	ZVAL_STR(&fixed, dialog_id);
 	snprintf(head, sizeof(head), "SELECT user_id, deleted FROM dialog_user%s WHERE dialog_id = ? AND user_id IN (",
 		ec_sql_by_dialog_index(db));
 	snprintf(tail, sizeof(tail), ")%s", ec_sql_current(db));
-	status = ec_db_run_in(db, head, &fixed, 1, params, n, tail, &rows, NULL);
-	efree(params);
+	status = ec_db_run_in_ids(db, head, &fixed, 1, ids, n, tail, &rows, NULL);
 	if (status == FAILURE) {
 		return FAILURE;
 	}
@@ -779,7 +775,7 @@ static zend_result ec_membership_join(ec_write *w, ec_membership_change *m, ec_d
 
 static zend_result ec_membership_leave(ec_write *w, ec_membership_change *m, ec_dialog *d, uint32_t *n_removed)
 {
-	zval *params, fixed;
+	zval fixed;
 	zend_long affected = 0;
 	char head[256];
 	zend_result status;
@@ -787,15 +783,10 @@ static zend_result ec_membership_leave(ec_write *w, ec_membership_change *m, ec_
 	if (!m->n_remove) {
 		return SUCCESS;
 	}
-	params = safe_emalloc(m->n_remove, sizeof(zval), 0);
-	for (uint32_t j = 0; j < m->n_remove; j++) {
-		ZVAL_STR(&params[j], m->remove[j]);
-	}
 	ZVAL_STR(&fixed, d->id);
 	snprintf(head, sizeof(head), "UPDATE dialog_user%s SET deleted = TRUE WHERE dialog_id = ? AND deleted = FALSE AND user_id IN (",
 		ec_sql_by_dialog_index(&w->db));
-	status = ec_db_run_in(&w->db, head, &fixed, 1, params, m->n_remove, ")", NULL, &affected);
-	efree(params);
+	status = ec_db_run_in_ids(&w->db, head, &fixed, 1, m->remove, m->n_remove, ")", NULL, &affected);
 	*n_removed = (uint32_t) affected;
 	if (status == SUCCESS && ec_fanout_enabled() && *n_removed) {
 		ec_events_dialog_action(&w->ev, d->id, "removed", m->remove, m->n_remove);

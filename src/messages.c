@@ -150,8 +150,7 @@ static zend_string *ec_note_data(smart_str *mentions, bool voice)
 static zend_result ec_attachments_check(ec_db *db, const ec_actor *actor, zend_string **ids, uint32_t n, bool voice,
 	zval *answer)
 {
-	zval *params, rows, *row;
-	smart_str sql = {0};
+	zval rows, *row;
 	zend_result status;
 	uint32_t found = 0;
 
@@ -164,16 +163,8 @@ static zend_result ec_attachments_check(ec_db *db, const ec_actor *actor, zend_s
 	if ((zend_long) n > EC_G(max_attachments)) {
 		return ec_bad_request("%u attachments given, more than ebla_chat.max_attachments (" ZEND_LONG_FMT ")", n, EC_G(max_attachments));
 	}
-	params = safe_emalloc(n, sizeof(zval), 0);
-	for (uint32_t i = 0; i < n; i++) {
-		ZVAL_STR(&params[i], ids[i]);
-	}
-	smart_str_appends(&sql, "SELECT id, created_by_id, parent_id, `type`, name, size FROM attachment WHERE deleted = FALSE AND id IN (");
-	ec_sql_placeholders(&sql, n);
-	smart_str_appendc(&sql, ')');
-	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
-	smart_str_free(&sql);
-	efree(params);
+	status = ec_db_run_in_ids(db, "SELECT id, created_by_id, parent_id, `type`, name, size FROM attachment WHERE deleted = FALSE AND id IN (",
+		NULL, 0, ids, n, ")", &rows, NULL);
 	if (status == FAILURE) {
 		return FAILURE;
 	}
@@ -228,26 +219,16 @@ static zend_result ec_attachment_ids(HashTable *list, zend_string ***ids, uint32
  * of the same attachment fail instead of stealing it. EspoCRM's attachment has no modified_at. */
 static zend_result ec_attachments_link(ec_db *db, zend_string *note_id, zend_string **ids, uint32_t n)
 {
-	zval *params;
-	smart_str sql = {0};
+	zval fixed;
 	zend_long affected = 0;
 	zend_result status;
 
 	if (n == 0) {
 		return SUCCESS;
 	}
-	params = safe_emalloc(n + 1, sizeof(zval), 0);
-	ZVAL_STR(&params[0], note_id);
-	for (uint32_t i = 0; i < n; i++) {
-		ZVAL_STR(&params[i + 1], ids[i]);
-	}
-	smart_str_appends(&sql, "UPDATE attachment SET parent_id = ?, parent_type = 'Note', field = 'attachments' "
-		"WHERE deleted = FALSE AND parent_id IS NULL AND id IN (");
-	ec_sql_placeholders(&sql, n);
-	smart_str_appendc(&sql, ')');
-	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n + 1, NULL, &affected);
-	smart_str_free(&sql);
-	efree(params);
+	ZVAL_STR(&fixed, note_id);
+	status = ec_db_run_in_ids(db, "UPDATE attachment SET parent_id = ?, parent_type = 'Note', field = 'attachments' "
+		"WHERE deleted = FALSE AND parent_id IS NULL AND id IN (", &fixed, 1, ids, n, ")", NULL, &affected);
 	if (status == SUCCESS && affected != (zend_long) n) {
 		status = ec_bad_request("An attachment was used by another message meanwhile");
 	}

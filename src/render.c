@@ -137,15 +137,11 @@ zend_result ec_messages_render(ec_db *db, zval *note_rows, zval *out)
 
 zend_result ec_messages_by_ids(ec_db *db, zend_string **ids, uint32_t n, zval *out)
 {
-	zval *params = safe_emalloc(n, sizeof(zval), 0), rows, list, *item;
+	zval rows, list, *item;
 	zend_result status;
 
-	for (uint32_t i = 0; i < n; i++) {
-		ZVAL_STR(&params[i], ids[i]);
-	}
-	status = ec_db_run_in(db, "SELECT " EC_NOTE_COLUMNS " " EC_NOTE_FROM "WHERE n.deleted = FALSE AND n.id IN (",
-		NULL, 0, params, n, ")", &rows, NULL);
-	efree(params);
+	status = ec_db_run_in_ids(db, "SELECT " EC_NOTE_COLUMNS " " EC_NOTE_FROM "WHERE n.deleted = FALSE AND n.id IN (",
+		NULL, 0, ids, n, ")", &rows, NULL);
 	if (status == FAILURE) {
 		return FAILURE;
 	}

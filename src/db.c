@@ -522,6 +522,11 @@ void ec_sql_bytewise(smart_str *sql, const ec_db *db, const char *expr)
 	}
 }
 
+const char *ec_sql_pick(const ec_db *db, const char *mysql, const char *pgsql, const char *sqlite)
+{
+	return db->dialect == EC_MYSQL ? mysql : db->dialect == EC_PGSQL ? pgsql : sqlite;
+}
+
 const char *ec_sql_insert_or_ignore(const ec_db *db)
 {
 	return db->dialect == EC_MYSQL ? " ON DUPLICATE KEY UPDATE id = id" : " ON CONFLICT DO NOTHING";

@@ -98,6 +98,9 @@ void ec_sql_concat(smart_str *sql, const ec_db *db, const char *const *exprs, ui
 /* Appends `expr` compared byte-wise in ORDER BY, the same on every database (CAST AS BINARY on
  * MySQL/MariaDB, COLLATE "C" on PostgreSQL, SQLite's default). */
 void ec_sql_bytewise(smart_str *sql, const ec_db *db, const char *expr);
+/* The one of three statements (or fragments) written for MySQL/MariaDB, PostgreSQL and SQLite
+ * that fits db, for what the dialects say too differently to share a template (catalog queries). */
+const char *ec_sql_pick(const ec_db *db, const char *mysql, const char *pgsql, const char *sqlite);
 /* The suffix that turns an INSERT into insert-or-ignore: a row that would break a unique index
  * is not written and is no error (" ON DUPLICATE KEY UPDATE id = id" on MySQL/MariaDB,
  * " ON CONFLICT DO NOTHING" elsewhere). */

@@ -24,6 +24,79 @@ zend_result ec_counters_post(ec_db *db, zend_string *dialog_id, zend_long messag
 		"dialog_user", "read_count = ?, last_read_number = ?, notified_number = ?, mention_count = 0", up, 3);
 }
 
+/* Revives the rows of former members (deleted = TRUE in `existing`) with everything read. */
+static zend_result ec_counters_revive(ec_db *db, zend_string *dialog_id, zend_long message_count, zend_long last_number,
+	zend_string *now, zend_string **ids, uint32_t n, HashTable *existing, zend_string **added, uint32_t *added_count)
+{
+	zval fixed[5], *list = safe_emalloc(n, sizeof(zval), 0);
+	uint32_t revives = 0;
+	char head[256];
+	zend_result status = SUCCESS;
+
+	for (uint32_t i = 0; i < n; i++) {
+		zval *deleted = zend_hash_find(existing, ids[i]);
+		if (deleted && Z_TYPE_P(deleted) == IS_TRUE) {
+			ZVAL_STR(&list[revives++], ids[i]);
+			added[(*added_count)++] = ids[i];
+		}
+	}
+	if (revives) {
+		ZVAL_LONG(&fixed[0], message_count);
+		ZVAL_LONG(&fixed[1], last_number);
+		ZVAL_LONG(&fixed[2], last_number);
+		ZVAL_STR(&fixed[3], now);
+		ZVAL_STR(&fixed[4], dialog_id);
+		snprintf(head, sizeof(head), "UPDATE dialog_user%s SET deleted = FALSE, read_count = ?, last_read_number = ?, "
+			"notified_number = ?, mention_count = 0, is_muted = FALSE, joined_at = ? WHERE dialog_id = ? AND user_id IN (",
+			ec_sql_by_dialog_index(db));
+		status = ec_db_run_in(db, head, fixed, 5, list, revives, ")", NULL, NULL);
+	}
+	efree(list);
+	return status;
+}
+
+/* Inserts rows for the users of `ids` never seen in this dialog, with everything read. */
+static zend_result ec_counters_insert(ec_db *db, zend_string *dialog_id, zend_long message_count, zend_long last_number,
+	zend_string *now, zend_string **ids, uint32_t n, HashTable *existing, zend_string **added, uint32_t *added_count)
+{
+	zval *params = safe_emalloc(n * 6 + 1, sizeof(zval), 0);
+	smart_str sql = {0};
+	uint32_t p = 0, inserts = 0;
+	zend_result status = SUCCESS;
+
+	smart_str_appends(&sql,
+		"INSERT INTO dialog_user (dialog_id, user_id, deleted, read_count, last_read_number, notified_number, "
+		"mention_count, is_muted, joined_at) VALUES ");
+	for (uint32_t i = 0; i < n; i++) {
+		if (zend_hash_exists(existing, ids[i])) {
+			continue;
+		}
+		smart_str_appends(&sql, inserts++ ? ", (?, ?, FALSE, ?, ?, ?, 0, FALSE, ?)" : "(?, ?, FALSE, ?, ?, ?, 0, FALSE, ?)");
+		ZVAL_STR(&params[p++], dialog_id);
+		ZVAL_STR(&params[p++], ids[i]);
+		ZVAL_LONG(&params[p++], message_count);
+		ZVAL_LONG(&params[p++], last_number);
+		ZVAL_LONG(&params[p++], last_number);
+		ZVAL_STR(&params[p++], now);
+		added[(*added_count)++] = ids[i];
+	}
+	if (inserts) {
+		status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, p, NULL, NULL);
+	}
+	smart_str_free(&sql);
+	efree(params);
+	return status;
+}
+
+zend_result ec_counters_join(ec_db *db, zend_string *dialog_id, zend_long message_count, zend_long last_number,
+	zend_string *now, zend_string **ids, uint32_t n, HashTable *existing, zend_string **added, uint32_t *added_count)
+{
+	if (ec_counters_revive(db, dialog_id, message_count, last_number, now, ids, n, existing, added, added_count) == FAILURE) {
+		return FAILURE;
+	}
+	return ec_counters_insert(db, dialog_id, message_count, last_number, now, ids, n, existing, added, added_count);
+}
+
 zend_result ec_counters_mentions(ec_db *db, zend_string *dialog_id, zend_long number, HashTable *user_ids, int delta)
 {
 	uint32_t n = zend_hash_num_elements(user_ids), i = 0;

@@ -21,6 +21,7 @@ PACKAGES=(
   composer php-json-schema  # composer.json (PIE): `composer validate`, php-ext schema check
   debootstrap               # the Debian 13 chroot of scripts/trixie.sh
   php8.2-gd                 # bench/report.php draws bench/results.png
+  nodejs                    # scripts/check-espocrm-client.sh (node --check of the EspoCRM client code)
 )
 
 missing=()

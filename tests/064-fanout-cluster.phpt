@@ -72,8 +72,9 @@ $touched = count(array_unique(array_merge(array_values($owners), [owner($nodes, 
 echo "state=$s[state] layout=$s[layout] published=$s[published] failed=$s[failed] ",
     $s['attempts'] === $touched ? "attempts: one connection per master written to" : "attempts=$s[attempts] for $touched masters", "\n";
 
-// The stop marker travels through one node; let the other nodes deliver what they hold first.
-usleep(500000);
+// The stop marker travels through one node; wait until the other nodes delivered what they hold
+// (14 events: the topic event, and per user the dialog and message events, user1's read).
+ec_subscriber_wait($sub, 14);
 ebla_chat_fanout_send(json_encode(['userId' => $users[5], 'topicId' => 'test.stop']));
 $events = ec_subscriber_events($sub);
 ec_print_events_canonical($events, [$prefix => '', $d['id'] => 'D'], true);

@@ -18,6 +18,7 @@
 #include "src/db.h"
 #include "src/acl.h"
 #include "src/fanout.h"
+#include "src/fanout_tx.h"
 #include "src/conn.h"
 #include "stubs/ebla_chat_arginfo.h"
 
@@ -64,20 +65,20 @@ static PHP_MINIT_FUNCTION(ebla_chat)
 	ec_schema_ce = register_class_EblaChat_SchemaException(spl_ce_RuntimeException, ec_exception_ce);
 
 	ec_conn_minit();
-	ec_fanout_minit();
+	ec_fanout_tx_minit();
 	return SUCCESS;
 }
 
 static PHP_MSHUTDOWN_FUNCTION(ebla_chat)
 {
-	ec_fanout_mshutdown();
+	ec_fanout_tx_mshutdown();
 	UNREGISTER_INI_ENTRIES();
 	return SUCCESS;
 }
 
 static PHP_RSHUTDOWN_FUNCTION(ebla_chat)
 {
-	ec_fanout_rshutdown();
+	ec_fanout_tx_rshutdown();
 	ec_db_request_shutdown();
 	return SUCCESS;
 }

@@ -1,4 +1,4 @@
-/* errors: the exception classes of SPEC §4 and the helpers that raise them.
+/* errors: the exception classes and the helpers that raise them.
  * Every failure inside the extension ends up as one of these, or as the caller's
  * own PDOException (see db.h), never as a warning. */
 #ifndef EC_ERRORS_H

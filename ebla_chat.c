@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* ebla_chat: module lifecycle, INI entries, globals and dependencies. Everything the extension
  * does lives in src/, one file per area (see README "Source map"). */
 #ifdef HAVE_CONFIG_H

@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* acl: see acl.h. The rules as implemented are written down in docs/acl.md.
  *
  * Two halves: (1) the actor's permission data, loaded once per PDO object with at most two

@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* counters: every write of a counter, in one place. Per dialog: message_count (live messages)
  * and the last message (number, id, time). Per membership: read_count (live messages read),
  * last_read_number, mention_count (unread messages that name the member) and notified_number

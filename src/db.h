@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* db: the caller's PDO seen from C, and the one SQL layer. Runs statements through PDO's public
  * methods (so every driver, error mode and attribute the caller chose keeps working), caches
  * prepared statements with their connection (conn.c), rewrites identifier quoting per SQL

@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* dialogs: direct and group dialogs: open (create or reuse), get, list, membership changes; and
  * what the other areas share: loading a dialog with the actor's membership, and the row lock
  * every counter write takes first. Its rows are rendered by render.c, its events built by

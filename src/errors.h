@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* errors: the exception classes and the helpers that raise them.
  * Every failure inside the extension ends up as one of these, or as the caller's
  * own PDOException (see db.h), never as a warning. */

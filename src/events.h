@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* events: who is told what. Every real-time event a write sends is built here, above the
  * fan-out (fanout.c only carries them): the topics, their JSON fields and the users they go to.
  * The writers call these under their dialog lock, after their rows are written, into the batch of

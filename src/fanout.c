@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* fanout: see fanout.h. This file holds the event batch, the publishing round trip and the
  * process-wide state behind ebla_chat_fanout_status() and phpinfo(). Transactions are in
  * fanout_tx.c, the subscriber in subscribe.c, the Redis plumbing in redis.c. */

@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* fanout: real-time events to Redis pub/sub, the carrier. A write collects its events (built by
  * events.c) in an ec_events batch while its transaction runs, then its write context (write.c)
  * hands the batch over: ec_fanout_publish() right after our own COMMIT, or ec_fanout_defer()

@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* fanout_api: the PHP functions of the real-time fan-out: ebla_chat_fanout_status() (fanout.c's
  * state and counters, plus what waits for a caller's commit in fanout_tx.c),
  * ebla_chat_fanout_channel() and ebla_chat_fanout_send() (EspoCRM's own WebSocket submissions,

@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* fanout_tx: events of work done inside the caller's transaction.
  *
  * When a write joins the caller's transaction (db.c: inside SAVEPOINT ebla_chat), its events

@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* fanout_tx: events of work done inside the caller's transaction, held per PDO object until
  * the caller's PDO::commit() (published) or rollBack() (dropped); see fanout_tx.c. Sits above
  * fanout.c, which publishes what it releases. */

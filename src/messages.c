@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* messages: see messages.h. A message is a `note` row (type Post, parent Dialog) written exactly
  * as EspoCRM writes a stream post, so EspoCRM's own stream panel shows it unchanged. */
 #include "php.h"

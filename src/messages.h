@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* messages: chat messages as EspoCRM stream posts: post, history, edit, delete, attachments and
  * mentions. Their rows are rendered by render.c, their counters written by counters.c, their
  * events built by events.c, their writes run through write.c. */

@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* render: database rows as the API's arrays, below the areas that load them. A message row from
  * `note` rows (EC_NOTE_COLUMNS) with their attachments; a dialog row from EC_DIALOG_COLUMNS with
  * its member ids, display name and last message. Loads only what a row needs to be shown (one

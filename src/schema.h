@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* schema: ebla_chat_schema(). Creates the chat tables (dialog, dialog_user), adds
  * their missing columns to tables an EspoCRM module already made, and with EC_SCHEMA_CORE the
  * EspoCRM-shaped core tables (user, team, roles, note, attachment, ...) for SQLite/standalone use

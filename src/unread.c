@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* unread: the reading side of the counters: the bell
  * total (one indexed query over the user's memberships), popups and polling, mark read and
  * mute. The counters themselves are written by counters.c only. */

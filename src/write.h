@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* write: the one way every write runs. A write context holds the caller's database, the acting
  * user, the transaction and the batch of real-time events of the attempt under way; a write
  * function checks its arguments, opens the context, and hands one attempt of its work (a step)

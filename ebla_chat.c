@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* ebla_chat: module lifecycle, INI entries, globals and dependencies. Everything the extension
  * does lives in src/, one file per area (see README "Source map"). */
 #ifdef HAVE_CONFIG_H
@@ -18,6 +23,7 @@
 #include "src/db.h"
 #include "src/acl.h"
 #include "src/fanout.h"
+#include "src/fanout_tx.h"
 #include "src/conn.h"
 #include "stubs/ebla_chat_arginfo.h"
 
@@ -64,20 +70,20 @@ static PHP_MINIT_FUNCTION(ebla_chat)
 	ec_schema_ce = register_class_EblaChat_SchemaException(spl_ce_RuntimeException, ec_exception_ce);
 
 	ec_conn_minit();
-	ec_fanout_minit();
+	ec_fanout_tx_minit();
 	return SUCCESS;
 }
 
 static PHP_MSHUTDOWN_FUNCTION(ebla_chat)
 {
-	ec_fanout_mshutdown();
+	ec_fanout_tx_mshutdown();
 	UNREGISTER_INI_ENTRIES();
 	return SUCCESS;
 }
 
 static PHP_RSHUTDOWN_FUNCTION(ebla_chat)
 {
-	ec_fanout_rshutdown();
+	ec_fanout_tx_rshutdown();
 	ec_db_request_shutdown();
 	return SUCCESS;
 }

@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* ebla_chat: chat engine for EspoCRM. Version, module globals and the accessor EC_G(). */
 #ifndef PHP_EBLA_CHAT_H
 #define PHP_EBLA_CHAT_H

@@ -31,7 +31,8 @@ MYSQL_PORT=$(sed -n 's/.*port=\([0-9]*\).*/\1/p' <<<"$EBLA_CHAT_TEST_MYSQL_DSN")
 REDIS_PORT=$(sed -n 's/.*:\([0-9]*\)\/*[0-9]*$/\1/p' <<<"$EBLA_CHAT_TEST_REDIS_URL")
 export EBLA_BENCH_MYSQL_PORT=$MYSQL_PORT EBLA_BENCH_REDIS_PORT=$REDIS_PORT
 
-# ---- php-gd draws the plot (Debian: php8.2-gd; scripts/deps.sh installs it)
+# ---- dependencies, php-gd for the plot included (scripts/deps.sh: nothing when all are present)
+[ "${EBLA_CHAT_SKIP_DEPS:-0}" = 1 ] || bash "$ROOT/scripts/deps.sh"
 php -m | grep -qi '^gd$' || log "php-gd is missing: results.png will not be written (apt-get install php8.2-gd)"
 
 # ---- the extension, optimized (-O2, no debug, distro PHP is a release build)

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# ebla_chat: chat engine for EspoCRM
+# Copyright (c) 2026 Ebla Chat team
+# SPDX-License-Identifier: MIT (see the LICENSE file)
 # Checks the EspoCRM package's client code without an EspoCRM:
 #  - `node --check` on every client JavaScript file (AMD modules are plain scripts: no import/export);
 #  - each file defines the module id its path gives (ebla-chat:<path without .js>);

@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* acl: see acl.h. The rules as implemented are written down in docs/acl.md.
  *
  * Two halves: (1) the actor's permission data, loaded once per PDO object with at most two
@@ -455,23 +460,14 @@ static zend_result ec_acl_reach_of(ec_db *db, const ec_actor *a, zend_string **i
 {
 	smart_str sql = {0};
 	ec_acl_params p;
-	zval rows, *row, *params;
+	zval rows, *row;
 	zend_result status;
 
 	smart_str_appends(&sql, "SELECT u.id, CASE WHEN ");
 	ec_acl_sql_reach(&sql, a, &p);
 	smart_str_appends(&sql, " THEN 1 ELSE 0 END FROM `user` u WHERE u.deleted = FALSE AND u.id IN (");
-	ec_sql_placeholders(&sql, n);
-	smart_str_appendc(&sql, ')');
 	smart_str_0(&sql);
-
-	params = safe_emalloc(p.n + n, sizeof(zval), 0);
-	memcpy(params, p.v, p.n * sizeof(zval));
-	for (uint32_t i = 0; i < n; i++) {
-		ZVAL_STR(&params[p.n + i], ids[i]);
-	}
-	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, p.n + n, &rows, NULL);
-	efree(params);
+	status = ec_db_run_in_ids(db, ZSTR_VAL(sql.s), p.v, p.n, ids, n, ")", &rows, NULL);
 	smart_str_free(&sql);
 	if (status == FAILURE) {
 		return FAILURE;
@@ -590,8 +586,10 @@ ZEND_FUNCTION(ebla_chat_can_chat)
 /* EspoCRM's display name (firstLast) in SQL, as ec_display_name builds it in C. */
 static void ec_acl_sql_display_name(smart_str *sql, const ec_db *db)
 {
+	static const char *const parts[] = {"u.first_name", "' '", "u.last_name"};
+
 	smart_str_appends(sql, "(CASE WHEN LENGTH(COALESCE(u.first_name, '')) > 0 AND LENGTH(COALESCE(u.last_name, '')) > 0 THEN ");
-	smart_str_appends(sql, db->dialect == EC_MYSQL ? "CONCAT(u.first_name, ' ', u.last_name)" : "u.first_name || ' ' || u.last_name");
+	ec_sql_concat(sql, db, parts, 3);
 	smart_str_appends(sql, " WHEN LENGTH(COALESCE(u.first_name, '')) > 0 THEN u.first_name"
 		" WHEN LENGTH(COALESCE(u.last_name, '')) > 0 THEN u.last_name ELSE COALESCE(u.user_name, '') END)");
 }
@@ -616,20 +614,17 @@ static void ec_acl_sql_search(smart_str *sql, const ec_db *db)
  * locale collation would sort "Ann Test" and "Anna Test" differently on PostgreSQL), then id. */
 static void ec_acl_sql_order(smart_str *sql, const ec_db *db)
 {
+	smart_str name = {0};
+
+	smart_str_appends(&name, "LOWER(");
+	ec_acl_sql_display_name(&name, db);
+	smart_str_appendc(&name, ')');
+	smart_str_0(&name);
 	smart_str_appends(sql, " ORDER BY ");
-	if (db->dialect == EC_MYSQL) {
-		smart_str_appends(sql, "CAST(LOWER(");
-		ec_acl_sql_display_name(sql, db);
-		smart_str_appends(sql, ") AS BINARY), CAST(u.id AS BINARY)");
-	} else if (db->dialect == EC_PGSQL) {
-		smart_str_appends(sql, "LOWER(");
-		ec_acl_sql_display_name(sql, db);
-		smart_str_appends(sql, ") COLLATE \"C\", u.id COLLATE \"C\"");
-	} else {
-		smart_str_appends(sql, "LOWER(");
-		ec_acl_sql_display_name(sql, db);
-		smart_str_appends(sql, "), u.id");
-	}
+	ec_sql_bytewise(sql, db, ZSTR_VAL(name.s));
+	smart_str_appends(sql, ", ");
+	ec_sql_bytewise(sql, db, "u.id");
+	smart_str_free(&name);
 }
 
 /* The LIKE pattern for a search: wildcards escaped, then "%". NULL when nothing to search for. */

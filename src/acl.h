@@ -1,4 +1,9 @@
-/* acl: EspoCRM's rules on who may chat with whom (SPEC §3 "Rules", ESPOCRM.md §6).
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
+/* acl: EspoCRM's rules on who may chat with whom (docs/design.md "Membership and permissions").
  * Loads a user's permission data (type, active flag, teams, merged role levels) with a fixed
  * number of queries and caches it for the rest of the request, so checking 1,000 users does
  * not run 1,000 queries. Membership rules of dialogs live in dialogs.c; this file answers

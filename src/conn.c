@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* conn: see conn.h. */
 #include "php.h"
 #include "zend_weakrefs.h"

@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* conn: what the engine keeps for one caller's PDO object, and how long it keeps it.
  *
  * For each PDO object it has worked with, the engine keeps its prepared statements and the

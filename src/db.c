@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* db: see db.h. */
 #include "php.h"
 #include "zend_exceptions.h"
@@ -6,7 +11,6 @@
 #include "php_ebla_chat.h"
 #include "db.h"
 #include "errors.h"
-#include "fanout.h"
 #include "conn.h"
 #ifdef PHP_WIN32
 #include "win32/time.h"
@@ -254,7 +258,7 @@ zend_result ec_tx_begin(ec_db *db)
 	return SUCCESS;
 }
 
-zend_result ec_tx_commit(ec_db *db, ec_events *events)
+zend_result ec_tx_commit(ec_db *db)
 {
 	ZEND_ASSERT(db->tx_depth == 1);
 	if (db->tx_own) {
@@ -263,9 +267,6 @@ zend_result ec_tx_commit(ec_db *db, ec_events *events)
 			return FAILURE;
 		}
 		db->tx_depth = 0;
-		if (events) {
-			ec_fanout_publish(events);
-		}
 		return SUCCESS;
 	}
 	if (ec_db_exec(db, "RELEASE SAVEPOINT ebla_chat", NULL, 0, NULL) == FAILURE) {
@@ -273,9 +274,6 @@ zend_result ec_tx_commit(ec_db *db, ec_events *events)
 		return FAILURE;
 	}
 	db->tx_depth = 0;
-	if (events) {
-		ec_fanout_defer(db->pdo, events);
-	}
 	return SUCCESS;
 }
 
@@ -384,9 +382,180 @@ void ec_sql_placeholders(smart_str *sql, uint32_t n)
 	}
 }
 
+zend_result ec_db_run_in(ec_db *db, const char *head, zval *fixed, uint32_t nfixed, zval *list, uint32_t n,
+	const char *tail, zval *rows, zend_long *affected)
+{
+	smart_str sql = {0};
+	zval *params = safe_emalloc(nfixed + n, sizeof(zval), 0);
+	zend_result status;
+
+	for (uint32_t i = 0; i < nfixed; i++) {
+		ZVAL_COPY_VALUE(&params[i], &fixed[i]);
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		ZVAL_COPY_VALUE(&params[nfixed + i], &list[i]);
+	}
+	smart_str_appends(&sql, head);
+	ec_sql_placeholders(&sql, n);
+	smart_str_appends(&sql, tail);
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, nfixed + n, rows, affected);
+	smart_str_free(&sql);
+	efree(params);
+	return status;
+}
+
+zend_result ec_db_run_in_ids(ec_db *db, const char *head, zval *fixed, uint32_t nfixed, zend_string **ids, uint32_t n,
+	const char *tail, zval *rows, zend_long *affected)
+{
+	zval *list = safe_emalloc(n, sizeof(zval), 0);
+	zend_result status;
+
+	for (uint32_t i = 0; i < n; i++) {
+		ZVAL_STR(&list[i], ids[i]);
+	}
+	status = ec_db_run_in(db, head, fixed, nfixed, list, n, tail, rows, affected);
+	efree(list);
+	return status;
+}
+
+zend_result ec_db_update_pair(ec_db *db, const char *t1, const char *set1, zval *p1, uint32_t n1,
+	const char *t2, const char *set2, zval *p2, uint32_t n2)
+{
+	smart_str sql = {0};
+	zval params[32];
+	zend_result status;
+
+	ZEND_ASSERT(n1 + n2 + 2 <= 32);
+	if (db->dialect == EC_SQLITE) {
+		smart_str_append_printf(&sql, "UPDATE %s SET %s WHERE id = ?", t1, set1);
+		smart_str_0(&sql);
+		status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), p1, n1 + 1, NULL, NULL);
+		smart_str_free(&sql);
+		if (status == FAILURE) {
+			return FAILURE;
+		}
+		smart_str_append_printf(&sql, "UPDATE %s SET %s WHERE id = ?", t2, set2);
+		smart_str_0(&sql);
+		status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), p2, n2 + 1, NULL, NULL);
+		smart_str_free(&sql);
+		return status;
+	}
+	if (db->dialect == EC_MYSQL) {
+		/* One statement, its SET values first, then the two ids. */
+		smart_str_append_printf(&sql, "UPDATE %s a, %s b SET %s, %s WHERE a.id = ? AND b.id = ?", t1, t2, set1, set2);
+		memcpy(params, p1, n1 * sizeof(zval));
+		memcpy(params + n1, p2, n2 * sizeof(zval));
+		ZVAL_COPY_VALUE(&params[n1 + n2], &p1[n1]);
+		ZVAL_COPY_VALUE(&params[n1 + n2 + 1], &p2[n2]);
+	} else {
+		smart_str_append_printf(&sql, "WITH a AS (UPDATE %s SET %s WHERE id = ? RETURNING id) UPDATE %s SET %s WHERE id = ?",
+			t1, set1, t2, set2);
+		memcpy(params, p1, (n1 + 1) * sizeof(zval));
+		memcpy(params + n1 + 1, p2, (n2 + 1) * sizeof(zval));
+	}
+	smart_str_0(&sql);
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n1 + n2 + 2, NULL, NULL);
+	smart_str_free(&sql);
+	return status;
+}
+
 const char *ec_sql_for_update(const ec_db *db)
 {
 	return db->dialect == EC_SQLITE ? "" : " FOR UPDATE";
+}
+
+zend_result ec_db_insert_number(ec_db *db, const char *sql, zval *params, uint32_t n, const char *column, zend_long *out)
+{
+	smart_str returning = {0};
+	zval rows;
+	zend_result status;
+
+	if (db->dialect != EC_PGSQL) {
+		status = ec_db_exec(db, sql, params, n, NULL);
+		return status == SUCCESS ? ec_db_last_insert_id(db, out) : FAILURE;
+	}
+	smart_str_append_printf(&returning, "%s RETURNING `%s`", sql, column);
+	smart_str_0(&returning);
+	status = ec_db_run(db, ZSTR_VAL(returning.s), ZSTR_LEN(returning.s), params, n, &rows, NULL);
+	smart_str_free(&returning);
+	if (status == SUCCESS) {
+		*out = ec_val_long(EC_COL(zend_hash_index_find(Z_ARRVAL(rows), 0), 0));
+		zval_ptr_dtor(&rows);
+	}
+	return status;
+}
+
+void ec_sql_count_and_sum(smart_str *sql, const ec_db *db, const char *expr, const char *table, const char *hint,
+	const char *where)
+{
+	if (db->dialect == EC_PGSQL) {
+		smart_str_append_printf(sql, "SELECT COUNT(*), COALESCE(SUM(m), 0) FROM (SELECT %s AS m FROM %s%s WHERE %s%s) t",
+			expr, table, hint, where, ec_sql_current(db));
+	} else {
+		smart_str_append_printf(sql, "SELECT COUNT(*), COALESCE(SUM(%s), 0) FROM %s%s WHERE %s%s",
+			expr, table, hint, where, ec_sql_current(db));
+	}
+}
+
+void ec_sql_concat(smart_str *sql, const ec_db *db, const char *const *exprs, uint32_t n)
+{
+	if (db->dialect == EC_MYSQL) {
+		smart_str_appends(sql, "CONCAT(");
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		if (i) {
+			smart_str_appends(sql, db->dialect == EC_MYSQL ? ", " : " || ");
+		}
+		smart_str_appends(sql, exprs[i]);
+	}
+	if (db->dialect == EC_MYSQL) {
+		smart_str_appendc(sql, ')');
+	}
+}
+
+void ec_sql_bytewise(smart_str *sql, const ec_db *db, const char *expr)
+{
+	switch (db->dialect) {
+		case EC_MYSQL:
+			smart_str_append_printf(sql, "CAST(%s AS BINARY)", expr);
+			break;
+		case EC_PGSQL:
+			smart_str_append_printf(sql, "%s COLLATE \"C\"", expr);
+			break;
+		default:
+			smart_str_appends(sql, expr);
+	}
+}
+
+const char *ec_sql_pick(const ec_db *db, const char *mysql, const char *pgsql, const char *sqlite)
+{
+	return db->dialect == EC_MYSQL ? mysql : db->dialect == EC_PGSQL ? pgsql : sqlite;
+}
+
+const char *ec_sql_insert_or_ignore(const ec_db *db)
+{
+	return db->dialect == EC_MYSQL ? " ON DUPLICATE KEY UPDATE id = id" : " ON CONFLICT DO NOTHING";
+}
+
+zend_result ec_db_lock_first(ec_db *db, const char *table, zval *id)
+{
+	char sql[128];
+	zval rows;
+
+	if (db->dialect != EC_PGSQL) {
+		return SUCCESS;
+	}
+	snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE id = ? AND deleted = FALSE FOR UPDATE", table);
+	if (ec_db_query(db, sql, id, 1, &rows) == FAILURE) {
+		return FAILURE;
+	}
+	zval_ptr_dtor(&rows);
+	return SUCCESS;
+}
+
+const char *ec_sql_lock_joined(const ec_db *db)
+{
+	return db->dialect == EC_MYSQL ? " FOR UPDATE" : "";
 }
 
 const char *ec_sql_current(const ec_db *db)

@@ -1,8 +1,17 @@
-/* db: the caller's PDO seen from C. Runs statements through PDO's public methods (so every
- * driver, error mode and attribute the caller chose keeps working), caches prepared statements
- * with their connection (conn.c), rewrites identifier quoting per SQL dialect, and owns the transaction rules
- * of SPEC §4: begin our own transaction, or join the caller's inside a savepoint; roll back what
- * we began on any failure and let the caller's PDOException pass through unchanged. */
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
+/* db: the caller's PDO seen from C, and the one SQL layer. Runs statements through PDO's public
+ * methods (so every driver, error mode and attribute the caller chose keeps working), caches
+ * prepared statements with their connection (conn.c), rewrites identifier quoting per SQL
+ * dialect, and owns the transaction rules: begin our own transaction, or join the caller's inside
+ * a savepoint; roll back what we began on any failure and let the caller's PDOException pass
+ * through unchanged. Every difference between the dialects is here, as named operations and
+ * suffixes (insert-or-ignore, insert returning the number, locking and current reads, the
+ * two-table update, IN-list queries, index hints, concatenation, byte-wise order): the areas
+ * never read the dialect. Knows nothing of Redis: what a commit makes publishable is write.c's. */
 #ifndef EC_DB_H
 #define EC_DB_H
 
@@ -10,8 +19,6 @@
 #include "zend_smart_str.h"
 
 typedef enum { EC_MYSQL, EC_PGSQL, EC_SQLITE } ec_dialect;
-
-typedef struct ec_events ec_events;
 
 typedef struct {
 	zend_object *pdo;     /* borrowed from the caller */
@@ -39,11 +46,11 @@ zend_result ec_db_run(ec_db *db, const char *sql, size_t sql_len, zval *params, 
 /* The AUTO_INCREMENT / rowid value of the last insert (MySQL, SQLite). */
 zend_result ec_db_last_insert_id(ec_db *db, zend_long *out);
 
-/* Transactions. begin: our own, or a savepoint inside the caller's. commit: publishes `events`
- * (may be NULL) after our own commit, or hands them to fanout to wait for the caller's
- * PDO::commit(). abort: rolls back what we began, keeping the pending exception as it is. */
+/* Transactions. begin: our own, or a savepoint inside the caller's. commit: our own COMMIT, or
+ * the savepoint's release (a failure rolls back). abort: rolls back what we began, keeping the
+ * pending exception as it is. What a commit makes publishable is write.c's business. */
 zend_result ec_tx_begin(ec_db *db);
-zend_result ec_tx_commit(ec_db *db, ec_events *events);
+zend_result ec_tx_commit(ec_db *db);
 void ec_tx_abort(ec_db *db);
 
 /* How many times a call runs its transaction again after a deadlock or serialization failure of
@@ -67,8 +74,51 @@ bool ec_val_bool(zval *v);
 
 /* Appends "?, ?, ?" (n placeholders) to an SQL buffer. */
 void ec_sql_placeholders(smart_str *sql, uint32_t n);
+/* The IN-list query: runs head + "?, ?, ..." (one per value of `list`) + tail, with the params
+ * `fixed` (nfixed, for placeholders in head) before the list's n values. Values are borrowed. */
+zend_result ec_db_run_in(ec_db *db, const char *head, zval *fixed, uint32_t nfixed, zval *list, uint32_t n,
+	const char *tail, zval *rows, zend_long *affected);
+/* The same with the list given as n strings. */
+zend_result ec_db_run_in_ids(ec_db *db, const char *head, zval *fixed, uint32_t nfixed, zend_string **ids, uint32_t n,
+	const char *tail, zval *rows, zend_long *affected);
+/* The two-table update: UPDATE t1 SET set1 WHERE id = ?, and UPDATE t2 SET set2 WHERE id = ?,
+ * as one statement where the dialect has one (MySQL's multi-table UPDATE, PostgreSQL's
+ * data-modifying WITH), as two on SQLite. set1 and set2 name their columns unqualified (no
+ * column may be in both tables); p1 holds set1's n1 values then t1's id, p2 set2's n2 then t2's. */
+zend_result ec_db_update_pair(ec_db *db, const char *t1, const char *set1, zval *p1, uint32_t n1,
+	const char *t2, const char *set2, zval *p2, uint32_t n2);
 /* The dialect's row-lock suffix for a SELECT (" FOR UPDATE", or "" on SQLite which locks the file). */
 const char *ec_sql_for_update(const ec_db *db);
+/* Insert returning the number: runs the INSERT `sql` (n params) and gives the value of its
+ * auto-increment `column` in *out (PostgreSQL: RETURNING it; MySQL: LAST_INSERT_ID(); SQLite:
+ * the rowid, which a trigger copies into the column). */
+zend_result ec_db_insert_number(ec_db *db, const char *sql, zval *params, uint32_t n, const char *column, zend_long *out);
+/* Appends to sql the current read (ec_sql_current) "SELECT COUNT(*), COALESCE(SUM(expr), 0) FROM
+ * table<hint> WHERE where": PostgreSQL locks rows, not aggregates, so there the lock goes into a
+ * subquery. `hint` is an index hint such as ec_sql_note_by_dialog_index()'s. */
+void ec_sql_count_and_sum(smart_str *sql, const ec_db *db, const char *expr, const char *table, const char *hint,
+	const char *where);
+/* Appends the SQL concatenation of the n expressions (CONCAT() on MySQL/MariaDB, || elsewhere). */
+void ec_sql_concat(smart_str *sql, const ec_db *db, const char *const *exprs, uint32_t n);
+/* Appends `expr` compared byte-wise in ORDER BY, the same on every database (CAST AS BINARY on
+ * MySQL/MariaDB, COLLATE "C" on PostgreSQL, SQLite's default). */
+void ec_sql_bytewise(smart_str *sql, const ec_db *db, const char *expr);
+/* The one of three statements (or fragments) written for MySQL/MariaDB, PostgreSQL and SQLite
+ * that fits db, for what the dialects say too differently to share a template (catalog queries). */
+const char *ec_sql_pick(const ec_db *db, const char *mysql, const char *pgsql, const char *sqlite);
+/* The suffix that turns an INSERT into insert-or-ignore: a row that would break a unique index
+ * is not written and is no error (" ON DUPLICATE KEY UPDATE id = id" on MySQL/MariaDB,
+ * " ON CONFLICT DO NOTHING" elsewhere). */
+const char *ec_sql_insert_or_ignore(const ec_db *db);
+/* The locking read of a row that a read through an outer join cannot lock itself: on PostgreSQL
+ * (which cannot lock through the join, and would read the joined rows from before the wait)
+ * locks the live row `id` of `table` alone first, so the read that follows sees the newest
+ * rows; elsewhere nothing (MySQL locks in the read itself, ec_sql_lock_joined; SQLite's own
+ * transactions hold the write lock from BEGIN IMMEDIATE on). */
+zend_result ec_db_lock_first(ec_db *db, const char *table, zval *id);
+/* The lock suffix for that read through the join: " FOR UPDATE" on MySQL/MariaDB, which locks
+ * the rows and reads them as of now in one statement; "" elsewhere. */
+const char *ec_sql_lock_joined(const ec_db *db);
 /* The suffix that makes a SELECT run inside ec_tx_begin a current read, for reads that decide a
  * write (after the dialog row is locked). Our own transaction reads the newest committed rows
  * with a plain SELECT: on MySQL/MariaDB its first statement is the locking read of the dialog, so

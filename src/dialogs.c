@@ -1,15 +1,23 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* dialogs: see dialogs.h. */
 #include "php.h"
 #include "zend_smart_str.h"
 #include "ext/pdo/php_pdo_driver.h"
 #include "php_ebla_chat.h"
 #include "dialogs.h"
-#include "messages.h"
+#include "render.h"
 #include "errors.h"
 #include "ids.h"
 #include "options.h"
 #include "text.h"
 #include "schema.h"
+#include "counters.h"
+#include "events.h"
+#include "write.h"
 
 #define EC_LIST_LIMIT_DEFAULT 50
 #define EC_LIST_LIMIT_MAX 200
@@ -25,52 +33,35 @@
 #define EC_DIALOG_LOAD_ALL_TAIL " ON du.dialog_id = d.id AND du.deleted = FALSE WHERE d.id = ? AND d.deleted = FALSE"
 #define EC_DIALOG_LOAD_ALL_SQL EC_DIALOG_LOAD_ALL_HEAD EC_DIALOG_LOAD_ALL_TAIL
 
-zend_result ec_dialog_load_ex(ec_db *db, const ec_actor *actor, zend_string *dialog_id, ec_access access, ec_dialog *d,
-	zval *members)
+/* Reads the dialog (and with `members`, every live membership) into *out; for a write under
+ * the dialog's row lock (ec_db_lock_first, ec_sql_lock_joined). */
+static zend_result ec_dialog_query(ec_db *db, const ec_actor *actor, zval *params, ec_access access, bool members, zval *out)
 {
-	zval params[2], *row, *mine = NULL;
 	const char *sql = members ? EC_DIALOG_LOAD_ALL_SQL : EC_DIALOG_LOAD_SQL;
 	char locked[sizeof(EC_DIALOG_LOAD_SQL) + sizeof(EC_DIALOG_LOAD_ALL_SQL) + 64];
 
-	memset(d, 0, sizeof(*d));
-	ZVAL_UNDEF(&d->row);
-	if (ec_id_require(dialog_id, "dialogId") == FAILURE) {
+	ZVAL_STR(&params[0], actor->id);
+	/* Every write that touches counters locks the dialog row first, so they serialize per dialog. */
+	if (access != EC_READ && ec_db_lock_first(db, "dialog", &params[1]) == FAILURE) {
 		return FAILURE;
 	}
-	ZVAL_STR(&params[0], actor->id);
-	ZVAL_STR(&params[1], dialog_id);
-	if (access != EC_READ && db->dialect == EC_PGSQL) {
-		/* Every write that touches counters locks the dialog row first, so they serialize per
-		 * dialog. PostgreSQL cannot lock through the outer join and would read the membership
-		 * from before the wait: lock alone, then read with a fresh snapshot. */
-		zval lock;
-		if (ec_db_query(db, "SELECT id FROM dialog WHERE id = ? AND deleted = FALSE FOR UPDATE", &params[1], 1, &lock) == FAILURE) {
-			return FAILURE;
-		}
-		zval_ptr_dtor(&lock);
-	}
-	/* MySQL locks the rows and reads them as of now in one statement; SQLite needs no lock
-	 * clause, our transactions there hold the write lock from BEGIN IMMEDIATE on. */
-	if (access != EC_READ && db->dialect == EC_MYSQL) {
-		if (members) {
-			/* Locks the dialog's memberships by the dialog_id index, never by a table scan. */
-			snprintf(locked, sizeof(locked), "%s%s%s FOR UPDATE", EC_DIALOG_LOAD_ALL_HEAD, ec_sql_by_dialog_index(db),
-				EC_DIALOG_LOAD_ALL_TAIL);
-		} else {
-			snprintf(locked, sizeof(locked), "%s FOR UPDATE", sql);
-		}
+	if (access != EC_READ && *ec_sql_lock_joined(db)) {
+		/* With the memberships: by the dialog_id index, never by a table scan. */
+		snprintf(locked, sizeof(locked), "%s%s%s", members ? EC_DIALOG_LOAD_ALL_HEAD : EC_DIALOG_LOAD_SQL,
+			members ? ec_sql_by_dialog_index(db) : "", members ? EC_DIALOG_LOAD_ALL_TAIL : "");
+		strlcat(locked, ec_sql_lock_joined(db), sizeof(locked));
 		sql = locked;
 	}
-	if (ec_db_query(db, sql, members ? &params[1] : params, members ? 1 : 2, &d->row) == FAILURE) {
-		return FAILURE;
-	}
-	row = zend_hash_index_find(Z_ARRVAL(d->row), 0);
-	if (!row) {
-		ec_dialog_free(d);
-		return ec_not_found("Dialog %s not found", ZSTR_VAL(dialog_id));
-	}
+	return ec_db_query(db, sql, members ? &params[1] : params, members ? 1 : 2, out);
+}
+
+/* Keeps the actor's row of the result in d->row (with `members`: one row per member, copied to
+ * *members; when the actor has none, another's row without its membership columns). */
+static void ec_dialog_keep_row(const ec_actor *actor, ec_dialog *d, zval *members)
+{
+	zval *row = zend_hash_index_find(Z_ARRVAL(d->row), 0), *mine = NULL, only;
+
 	if (members) {
-		/* One row per member: the actor's row is the one to keep; all of them address events. */
 		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(d->row), row) {
 			zval *user = EC_COL(row, EC_DIALOG_COLUMN_COUNT);
 			if (Z_TYPE_P(user) == IS_STRING && zend_string_equals(Z_STR_P(user), actor->id)) {
@@ -80,27 +71,25 @@ zend_result ec_dialog_load_ex(ec_db *db, const ec_actor *actor, zend_string *dia
 		row = mine ? mine : zend_hash_index_find(Z_ARRVAL(d->row), 0);
 		ZVAL_COPY(members, &d->row);
 	}
-	/* Keep the single row, not the list. */
-	{
-		zval only;
-		ZVAL_ARR(&only, zend_array_dup(Z_ARRVAL_P(row)));
-		zval_ptr_dtor(&d->row);
-		ZVAL_COPY_VALUE(&d->row, &only);
-	}
-	row = &d->row;
+	ZVAL_ARR(&only, zend_array_dup(Z_ARRVAL_P(row)));
+	zval_ptr_dtor(&d->row);
+	ZVAL_COPY_VALUE(&d->row, &only);
 	if (members && !mine) {
-		/* Someone else's membership columns: the actor has none. */
 		for (int i = EC_DU_ID; i <= EC_DU_NOTIFIED; i++) {
-			ZVAL_NULL(zend_hash_index_find(Z_ARRVAL_P(row), i));
+			ZVAL_NULL(zend_hash_index_find(Z_ARRVAL(d->row), i));
 		}
 	}
+}
+
+static void ec_dialog_fields(ec_dialog *d)
+{
+	zval *row = &d->row;
+	zend_string *type = ec_val_str(EC_COL(row, EC_D_TYPE));
+
 	d->id = Z_STR_P(EC_COL(row, EC_D_ID));
-	{
-		zend_string *type = ec_val_str(EC_COL(row, EC_D_TYPE));
-		d->direct = type && zend_string_equals_literal(type, "Direct");
-		if (type) {
-			zend_string_release(type);
-		}
+	d->direct = type && zend_string_equals_literal(type, "Direct");
+	if (type) {
+		zend_string_release(type);
 	}
 	d->message_count = ec_val_long(EC_COL(row, EC_D_MESSAGE_COUNT));
 	d->last_message_number = ec_val_long(EC_COL(row, EC_D_LAST_NUMBER));
@@ -109,6 +98,28 @@ zend_result ec_dialog_load_ex(ec_db *db, const ec_actor *actor, zend_string *dia
 	d->read_count = ec_val_long(EC_COL(row, EC_DU_READ_COUNT));
 	d->last_read_number = ec_val_long(EC_COL(row, EC_DU_LAST_READ));
 	d->mention_count = ec_val_long(EC_COL(row, EC_DU_MENTIONS));
+}
+
+zend_result ec_dialog_load_ex(ec_db *db, const ec_actor *actor, zend_string *dialog_id, ec_access access, ec_dialog *d,
+	zval *members)
+{
+	zval params[2];
+
+	memset(d, 0, sizeof(*d));
+	ZVAL_UNDEF(&d->row);
+	if (ec_id_require(dialog_id, "dialogId") == FAILURE) {
+		return FAILURE;
+	}
+	ZVAL_STR(&params[1], dialog_id);
+	if (ec_dialog_query(db, actor, params, access, members != NULL, &d->row) == FAILURE) {
+		return FAILURE;
+	}
+	if (zend_hash_num_elements(Z_ARRVAL(d->row)) == 0) {
+		ec_dialog_free(d);
+		return ec_not_found("Dialog %s not found", ZSTR_VAL(dialog_id));
+	}
+	ec_dialog_keep_row(actor, d, members);
+	ec_dialog_fields(d);
 	if (!d->member && (access == EC_WRITE || !actor->is_admin)) {
 		ec_dialog_free(d);
 		if (members) {
@@ -142,176 +153,6 @@ static zend_string *ec_direct_key(const zend_string *a, const zend_string *b, co
 		return zend_strpprintf(0, "%s|%s|%s|%s", ZSTR_VAL(lo), ZSTR_VAL(hi), ZSTR_VAL(parent_type), ZSTR_VAL(parent_id));
 	}
 	return zend_strpprintf(0, "%s|%s", ZSTR_VAL(lo), ZSTR_VAL(hi));
-}
-
-zend_string *ec_direct_other(zval *dialog_row, const zend_string *actor_id)
-{
-	zval *key = EC_COL(dialog_row, EC_D_DIRECT_KEY);
-	const char *s, *bar, *end;
-
-	if (!key || Z_TYPE_P(key) != IS_STRING) {
-		return NULL;
-	}
-	s = Z_STRVAL_P(key);
-	end = s + Z_STRLEN_P(key);
-	bar = memchr(s, '|', end - s);
-	if (!bar) {
-		return NULL;
-	}
-	{
-		const char *second = bar + 1, *second_end = memchr(second, '|', end - second);
-		size_t first_len = bar - s, second_len = (second_end ? second_end : end) - second;
-		if (first_len == ZSTR_LEN(actor_id) && memcmp(s, ZSTR_VAL(actor_id), first_len) == 0) {
-			return zend_string_init(second, second_len, 0);
-		}
-		return zend_string_init(s, first_len, 0);
-	}
-}
-
-/* ---- rendering ---- */
-
-static void ec_add_nullable_str(zval *arr, const char *key, zval *v)
-{
-	zend_string *s = ec_val_str(v);
-	if (s) {
-		add_assoc_str(arr, key, s);
-	} else {
-		add_assoc_null(arr, key);
-	}
-}
-
-zend_result ec_dialogs_render(ec_db *db, const ec_actor *actor, zval *rows, zval *out)
-{
-	uint32_t n = zend_hash_num_elements(Z_ARRVAL_P(rows)), i = 0, m = 0;
-	zval *row, *params, members, messages, *member;
-	zend_string **last_ids;
-	smart_str sql = {0};
-	HashTable member_ids, member_names; /* dialog id => list of ids; user id => display name */
-	zend_result status;
-
-	if (n == 0) {
-		return SUCCESS;
-	}
-	params = safe_emalloc(n, sizeof(zval), 0);
-	last_ids = safe_emalloc(n, sizeof(zend_string *), 0);
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(rows), row) {
-		zval *last = EC_COL(row, EC_D_LAST_ID);
-		ZVAL_COPY(&params[i++], EC_COL(row, EC_D_ID));
-		if (last && Z_TYPE_P(last) == IS_STRING) {
-			last_ids[m++] = Z_STR_P(last);
-		}
-	} ZEND_HASH_FOREACH_END();
-
-	smart_str_appends(&sql,
-		"SELECT du.dialog_id, du.user_id, u.first_name, u.last_name, u.user_name FROM dialog_user du "
-		"LEFT JOIN `user` u ON u.id = du.user_id WHERE du.deleted = FALSE AND du.dialog_id IN (");
-	ec_sql_placeholders(&sql, n);
-	smart_str_appends(&sql, ") ORDER BY du.id");
-	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &members, NULL);
-	smart_str_free(&sql);
-	for (i = 0; i < n; i++) {
-		zval_ptr_dtor(&params[i]);
-	}
-	efree(params);
-	if (status == FAILURE) {
-		efree(last_ids);
-		return FAILURE;
-	}
-	array_init(&messages);
-	if (m && ec_messages_by_ids(db, last_ids, m, &messages) == FAILURE) {
-		efree(last_ids);
-		zval_ptr_dtor(&members);
-		zval_ptr_dtor(&messages);
-		return FAILURE;
-	}
-	efree(last_ids);
-
-	zend_hash_init(&member_ids, n, NULL, ZVAL_PTR_DTOR, 0);
-	zend_hash_init(&member_names, 16, NULL, ZVAL_PTR_DTOR, 0);
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(members), member) {
-		zval *list, name;
-		zend_string *dialog_id = Z_STR_P(EC_COL(member, 0)), *user_id = ec_val_str(EC_COL(member, 1));
-		if (!user_id) {
-			continue;
-		}
-		list = zend_hash_find(&member_ids, dialog_id);
-		if (!list) {
-			zval empty;
-			array_init(&empty);
-			list = zend_hash_add_new(&member_ids, dialog_id, &empty);
-		}
-		add_next_index_str(list, zend_string_copy(user_id));
-		if (!zend_hash_exists(&member_names, user_id)) {
-			ZVAL_STR(&name, ec_display_name(EC_COL(member, 2), EC_COL(member, 3), EC_COL(member, 4)));
-			zend_hash_add_new(&member_names, user_id, &name);
-		}
-		zend_string_release(user_id);
-	} ZEND_HASH_FOREACH_END();
-
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(rows), row) {
-		zval item, *ids, *message;
-		zend_string *id = Z_STR_P(EC_COL(row, EC_D_ID)), *name = ec_val_str(EC_COL(row, EC_D_NAME));
-		zend_string *type = ec_val_str(EC_COL(row, EC_D_TYPE));
-		bool direct = type && zend_string_equals_literal(type, "Direct");
-		bool member = Z_TYPE_P(EC_COL(row, EC_DU_ID)) != IS_NULL;
-		zend_long unread = member ? ec_val_long(EC_COL(row, EC_D_MESSAGE_COUNT)) - ec_val_long(EC_COL(row, EC_DU_READ_COUNT)) : 0;
-		zval *last = EC_COL(row, EC_D_LAST_ID);
-
-		if (type) {
-			zend_string_release(type);
-		}
-		if ((!name || ZSTR_LEN(name) == 0) && direct) {
-			/* A direct dialog is called after the other member. */
-			zend_string *other = ec_direct_other(row, actor->id);
-			zval *other_name = other ? zend_hash_find(&member_names, other) : NULL;
-			if (name) {
-				zend_string_release(name);
-			}
-			name = other_name ? zend_string_copy(Z_STR_P(other_name)) : NULL;
-			if (other) {
-				zend_string_release(other);
-			}
-		}
-		array_init_size(&item, 13);
-		add_assoc_str(&item, "id", zend_string_copy(id));
-		if (name) {
-			add_assoc_str(&item, "name", name);
-		} else {
-			add_assoc_null(&item, "name");
-		}
-		add_assoc_string(&item, "type", direct ? "direct" : "group");
-		ec_add_nullable_str(&item, "parentType", EC_COL(row, EC_D_PARENT_TYPE));
-		ec_add_nullable_str(&item, "parentId", EC_COL(row, EC_D_PARENT_ID));
-		ids = zend_hash_find(&member_ids, id);
-		if (ids) {
-			Z_ADDREF_P(ids);
-			add_assoc_zval(&item, "memberIds", ids);
-		} else {
-			zval empty;
-			array_init(&empty);
-			add_assoc_zval(&item, "memberIds", &empty);
-		}
-		add_assoc_long(&item, "unread", unread > 0 ? unread : 0);
-		add_assoc_long(&item, "mentions", member ? ec_val_long(EC_COL(row, EC_DU_MENTIONS)) : 0);
-		add_assoc_bool(&item, "muted", member && ec_val_bool(EC_COL(row, EC_DU_MUTED)));
-		message = last && Z_TYPE_P(last) == IS_STRING ? zend_hash_find(Z_ARRVAL(messages), Z_STR_P(last)) : NULL;
-		if (message) {
-			Z_ADDREF_P(message);
-			add_assoc_zval(&item, "lastMessage", message);
-		} else {
-			add_assoc_null(&item, "lastMessage");
-		}
-		ec_add_nullable_str(&item, "lastMessageAt", EC_COL(row, EC_D_LAST_AT));
-		ec_add_nullable_str(&item, "createdAt", EC_COL(row, EC_D_CREATED_AT));
-		ec_add_nullable_str(&item, "createdById", EC_COL(row, EC_D_CREATED_BY));
-		add_next_index_zval(out, &item);
-	} ZEND_HASH_FOREACH_END();
-
-	zend_hash_destroy(&member_ids);
-	zend_hash_destroy(&member_names);
-	zval_ptr_dtor(&members);
-	zval_ptr_dtor(&messages);
-	return SUCCESS;
 }
 
 /* Renders one loaded dialog into return_value. */
@@ -368,66 +209,32 @@ static zend_result ec_dialog_answer_outsider(ec_db *db, const ec_actor *actor, z
 	return status;
 }
 
-/* ---- events ---- */
+/* ---- membership rows ---- */
 
-zend_result ec_events_to_members(ec_db *db, ec_events *ev, zend_string *dialog_id, const char *topic,
-	const char *fields, size_t fields_len)
+/* The users of `ids` that have a row in the dialog: user id => bool deleted (a former member).
+ * A current read: who is a member decides the writes that follow. */
+static zend_result ec_members_existing(ec_db *db, zend_string *dialog_id, zend_string **ids, uint32_t n, HashTable *existing)
 {
-	zval param, rows, *row;
-	zend_string *topic_str;
+	zval fixed, rows, *row;
+	char head[128], tail[32];
+	zend_result status;
 
-	ZVAL_STR(&param, dialog_id);
-	if (ec_db_query(db, "SELECT user_id FROM dialog_user WHERE dialog_id = ? AND deleted = FALSE", &param, 1, &rows) == FAILURE) {
+	ZVAL_STR(&fixed, dialog_id);
+	snprintf(head, sizeof(head), "SELECT user_id, deleted FROM dialog_user%s WHERE dialog_id = ? AND user_id IN (",
+		ec_sql_by_dialog_index(db));
+	snprintf(tail, sizeof(tail), ")%s", ec_sql_current(db));
+	status = ec_db_run_in_ids(db, head, &fixed, 1, ids, n, tail, &rows, NULL);
+	if (status == FAILURE) {
 		return FAILURE;
 	}
-	topic_str = zend_string_init(topic, strlen(topic), 0);
 	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
-		zend_string *user_id = ec_val_str(EC_COL(row, 0));
-		if (user_id) {
-			ec_events_add(ev, topic_str, user_id, fields, fields_len);
-			zend_string_release(user_id);
-		}
+		zval deleted;
+		ZVAL_BOOL(&deleted, ec_val_bool(EC_COL(row, 1)));
+		zend_hash_update(existing, Z_STR_P(EC_COL(row, 0)), &deleted);
 	} ZEND_HASH_FOREACH_END();
-	zend_string_release(topic_str);
 	zval_ptr_dtor(&rows);
 	return SUCCESS;
 }
-
-void ec_events_stream_update(ec_events *ev, zend_string *dialog_id, zend_string *created_by, zend_string *note_id)
-{
-	smart_str fields = {0};
-	zend_string *topic = zend_strpprintf(0, "streamUpdate.Dialog.%s", ZSTR_VAL(dialog_id));
-
-	smart_str_appends(&fields, "\"createdById\":");
-	ec_json_str(&fields, created_by);
-	if (note_id) {
-		smart_str_appends(&fields, ",\"noteId\":");
-		ec_json_str(&fields, note_id);
-	}
-	smart_str_0(&fields);
-	ec_events_add(ev, topic, NULL, ZSTR_VAL(fields.s), ZSTR_LEN(fields.s));
-	smart_str_free(&fields);
-	zend_string_release(topic);
-}
-
-/* {"dialogId":"..","action":".."} to each of the given users. */
-static void ec_events_dialog_action(ec_events *ev, zend_string *dialog_id, const char *action, zend_string **users, uint32_t n)
-{
-	smart_str fields = {0};
-	zend_string *topic = zend_string_init("eblaChat.dialog", sizeof("eblaChat.dialog") - 1, 0);
-
-	smart_str_appends(&fields, "\"dialogId\":");
-	ec_json_str(&fields, dialog_id);
-	smart_str_append_printf(&fields, ",\"action\":\"%s\"", action);
-	smart_str_0(&fields);
-	for (uint32_t i = 0; i < n; i++) {
-		ec_events_add(ev, topic, users[i], ZSTR_VAL(fields.s), ZSTR_LEN(fields.s));
-	}
-	smart_str_free(&fields);
-	zend_string_release(topic);
-}
-
-/* ---- membership rows ---- */
 
 /* Adds users to a dialog whose counters are known (the dialog row is locked): new members start
  * with everything read. Rows left behind by earlier members are reused (the unique index
@@ -435,93 +242,17 @@ static void ec_events_dialog_action(ec_events *ev, zend_string *dialog_id, const
 static zend_result ec_members_add(ec_db *db, zend_string *dialog_id, zend_long message_count, zend_long last_number,
 	zend_string **ids, uint32_t n, zend_string **added, uint32_t *added_count)
 {
-	smart_str sql = {0};
-	zval *params, rows, *row;
 	HashTable existing; /* user id => bool deleted */
 	zend_string *now = ec_now_utc();
-	uint32_t p = 0, inserts = 0, revives = 0;
 	zend_result status;
 
 	*added_count = 0;
-	params = safe_emalloc(n * 7 + 8, sizeof(zval), 0);
-	ZVAL_STR(&params[p++], dialog_id);
-	smart_str_appends(&sql, "SELECT user_id, deleted FROM dialog_user");
-	smart_str_appends(&sql, ec_sql_by_dialog_index(db));
-	smart_str_appends(&sql, " WHERE dialog_id = ? AND user_id IN (");
-	for (uint32_t i = 0; i < n; i++) {
-		ZVAL_STR(&params[p++], ids[i]);
-	}
-	ec_sql_placeholders(&sql, n);
-	smart_str_appendc(&sql, ')');
-	smart_str_appends(&sql, ec_sql_current(db));  /* who is a member decides the writes below */
-	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, p, &rows, NULL);
-	smart_str_free(&sql);
-	if (status == FAILURE) {
-		efree(params);
-		zend_string_release(now);
-		return FAILURE;
-	}
 	zend_hash_init(&existing, n, NULL, NULL, 0);
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
-		zval deleted;
-		ZVAL_BOOL(&deleted, ec_val_bool(EC_COL(row, 1)));
-		zend_hash_update(&existing, Z_STR_P(EC_COL(row, 0)), &deleted);
-	} ZEND_HASH_FOREACH_END();
-
-	/* Revive rows of former members. */
-	p = 0;
-	ZVAL_LONG(&params[p++], message_count);
-	ZVAL_LONG(&params[p++], last_number);
-	ZVAL_LONG(&params[p++], last_number);
-	ZVAL_STR(&params[p++], now);
-	ZVAL_STR(&params[p++], dialog_id);
-	for (uint32_t i = 0; i < n; i++) {
-		zval *deleted = zend_hash_find(&existing, ids[i]);
-		if (deleted && Z_TYPE_P(deleted) == IS_TRUE) {
-			ZVAL_STR(&params[p++], ids[i]);
-			added[(*added_count)++] = ids[i];
-			revives++;
-		}
-	}
-	if (revives) {
-		smart_str_appends(&sql, "UPDATE dialog_user");
-		smart_str_appends(&sql, ec_sql_by_dialog_index(db));
-		smart_str_appends(&sql,
-			" SET deleted = FALSE, read_count = ?, last_read_number = ?, notified_number = ?, "
-			"mention_count = 0, is_muted = FALSE, joined_at = ? WHERE dialog_id = ? AND user_id IN (");
-		ec_sql_placeholders(&sql, revives);
-		smart_str_appendc(&sql, ')');
-		status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, p, NULL, NULL);
-		smart_str_free(&sql);
-	}
-
-	/* Insert rows for users never seen in this dialog. */
-	p = 0;
+	status = ec_members_existing(db, dialog_id, ids, n, &existing);
 	if (status == SUCCESS) {
-		smart_str_appends(&sql,
-			"INSERT INTO dialog_user (dialog_id, user_id, deleted, read_count, last_read_number, notified_number, "
-			"mention_count, is_muted, joined_at) VALUES ");
-		for (uint32_t i = 0; i < n; i++) {
-			if (zend_hash_exists(&existing, ids[i])) {
-				continue;
-			}
-			smart_str_appends(&sql, inserts++ ? ", (?, ?, FALSE, ?, ?, ?, 0, FALSE, ?)" : "(?, ?, FALSE, ?, ?, ?, 0, FALSE, ?)");
-			ZVAL_STR(&params[p++], dialog_id);
-			ZVAL_STR(&params[p++], ids[i]);
-			ZVAL_LONG(&params[p++], message_count);
-			ZVAL_LONG(&params[p++], last_number);
-			ZVAL_LONG(&params[p++], last_number);
-			ZVAL_STR(&params[p++], now);
-			added[(*added_count)++] = ids[i];
-		}
-		if (inserts) {
-			status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, p, NULL, NULL);
-		}
-		smart_str_free(&sql);
+		status = ec_counters_join(db, dialog_id, message_count, last_number, now, ids, n, &existing, added, added_count);
 	}
 	zend_hash_destroy(&existing);
-	zval_ptr_dtor(&rows);
-	efree(params);
 	zend_string_release(now);
 	return status;
 }
@@ -569,6 +300,67 @@ static zend_result ec_direct_insert(ec_db *db, const char *insert_sql, zval *par
 	return affected > 0 ? ec_schema_require_direct_key_unique(db) : SUCCESS;
 }
 
+/* The live dialog of a direct pair: its key's row, after a deleted one freed the key if need be.
+ * *id becomes the winner's id when another process created it first (*created false). */
+static zend_result ec_direct_find(ec_db *db, const char *insert_sql, zval *params, zend_string *key, zend_string **id,
+	bool *created)
+{
+	zval rows, *row, param;
+	char sql[128];
+	zend_result status;
+
+	snprintf(sql, sizeof(sql), "SELECT id, deleted FROM dialog WHERE direct_key = ?%s", ec_sql_for_update(db));
+	ZVAL_STR(&param, key);
+	if (ec_db_query(db, sql, &param, 1, &rows) == FAILURE) {
+		return FAILURE;
+	}
+	row = zend_hash_index_find(Z_ARRVAL(rows), 0);
+	if (row && ec_val_bool(EC_COL(row, 1))) {
+		/* The pair's dialog was deleted (EspoCRM's UI soft-deletes records): it keeps its
+		 * key in the unique index, so free the key and open a new dialog. */
+		zval again;
+		ZVAL_COPY(&again, EC_COL(row, 0));
+		zval_ptr_dtor(&rows);
+		status = ec_db_exec(db, "UPDATE dialog SET direct_key = NULL WHERE id = ? AND deleted = TRUE", &again, 1, NULL);
+		zval_ptr_dtor(&again);
+		if (status == FAILURE || ec_direct_insert(db, insert_sql, params) == FAILURE
+			|| ec_db_query(db, sql, &param, 1, &rows) == FAILURE) {
+			return FAILURE;
+		}
+		row = zend_hash_index_find(Z_ARRVAL(rows), 0);
+	}
+	status = SUCCESS;
+	if (!row) {
+		status = ec_not_found("The direct dialog was removed while it was being opened");
+	} else if (!zend_string_equals(Z_STR_P(EC_COL(row, 0)), *id)) {
+		zend_string_release(*id);
+		*id = zend_string_copy(Z_STR_P(EC_COL(row, 0)));
+		*created = false;
+	}
+	zval_ptr_dtor(&rows);
+	return status;
+}
+
+/* The members of a dialog just created: the actor and the others, each told it was created. */
+static zend_result ec_dialog_create_members(ec_db *db, const ec_actor *actor, zend_string *id, zend_string **others,
+	uint32_t n_others, ec_events *ev)
+{
+	zend_string **all = safe_emalloc(n_others + 1, sizeof(zend_string *), 0);
+	zend_string **added = safe_emalloc(n_others + 1, sizeof(zend_string *), 0);
+	uint32_t added_count;
+	zend_result status;
+
+	all[0] = actor->id;
+	memcpy(all + 1, others, n_others * sizeof(zend_string *));
+	status = ec_members_add(db, id, 0, 0, all, n_others + 1, added, &added_count);
+	if (status == SUCCESS && ev) {
+		ec_events_dialog_action(ev, id, "created", all, n_others + 1);
+	}
+	efree(all);
+	efree(added);
+	return status;
+}
+
 /* Creates the dialog row (and its members) or, for a direct dialog, finds the one that exists.
  * Returns the dialog id in *id (new reference). */
 static zend_result ec_dialog_create(ec_db *db, const ec_actor *actor, bool direct, zend_string *name,
@@ -576,10 +368,10 @@ static zend_result ec_dialog_create(ec_db *db, const ec_actor *actor, bool direc
 	zend_string **id, ec_events *ev)
 {
 	zend_string *new_id = ec_id_generate(), *now = ec_now_utc(), *key = NULL;
-	zval params[10], rows, *row;
+	zval params[10];
 	bool created = true;
 	zend_result status;
-	char sql[512], insert_sql[512];
+	char insert_sql[512];
 
 	if (direct) {
 		key = ec_direct_key(actor->id, others[0], parent_type, parent_id);
@@ -599,45 +391,10 @@ static zend_result ec_dialog_create(ec_db *db, const ec_actor *actor, bool direc
 	snprintf(insert_sql, sizeof(insert_sql),
 		"INSERT INTO dialog (id, name, `type`, direct_key, parent_id, parent_type, created_at, modified_at, "
 		"created_by_id, deleted, last_message_number, message_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, 0, 0)%s",
-		!direct ? "" : db->dialect == EC_MYSQL ? " ON DUPLICATE KEY UPDATE id = id" : " ON CONFLICT DO NOTHING");
+		direct ? ec_sql_insert_or_ignore(db) : "");
 	status = direct ? ec_direct_insert(db, insert_sql, params) : ec_db_exec(db, insert_sql, params, 9, NULL);
-
 	if (status == SUCCESS && direct) {
-		snprintf(sql, sizeof(sql), "SELECT id, deleted FROM dialog WHERE direct_key = ?%s", ec_sql_for_update(db));
-		ZVAL_STR(&params[0], key);
-		status = ec_db_query(db, sql, params, 1, &rows);
-		row = status == SUCCESS ? zend_hash_index_find(Z_ARRVAL(rows), 0) : NULL;
-		if (row && ec_val_bool(EC_COL(row, 1))) {
-			/* The pair's dialog was deleted (EspoCRM's UI soft-deletes records): it keeps its
-			 * key in the unique index, so free the key and open a new dialog. */
-			zval again[1];
-			ZVAL_COPY(&again[0], EC_COL(row, 0));
-			zval_ptr_dtor(&rows);
-			row = NULL;
-			status = ec_db_exec(db, "UPDATE dialog SET direct_key = NULL WHERE id = ? AND deleted = TRUE", again, 1, NULL);
-			zval_ptr_dtor(&again[0]);
-			if (status == SUCCESS) {
-				ZVAL_STR(&params[0], new_id);
-				ZVAL_STR(&params[3], key);
-				status = ec_direct_insert(db, insert_sql, params);
-			}
-			if (status == SUCCESS) {
-				ZVAL_STR(&params[0], key);
-				snprintf(sql, sizeof(sql), "SELECT id, deleted FROM dialog WHERE direct_key = ?%s", ec_sql_for_update(db));
-				status = ec_db_query(db, sql, params, 1, &rows);
-				row = status == SUCCESS ? zend_hash_index_find(Z_ARRVAL(rows), 0) : NULL;
-			}
-		}
-		if (status == SUCCESS) {
-			if (!row) {
-				status = ec_not_found("The direct dialog was removed while it was being opened");
-			} else if (!zend_string_equals(Z_STR_P(EC_COL(row, 0)), new_id)) {
-				zend_string_release(new_id);
-				new_id = zend_string_copy(Z_STR_P(EC_COL(row, 0)));
-				created = false;
-			}
-			zval_ptr_dtor(&rows);
-		}
+		status = ec_direct_find(db, insert_sql, params, key, &new_id, &created);
 	}
 	zval_ptr_dtor(&params[2]);
 	zend_string_release(now);
@@ -645,17 +402,7 @@ static zend_result ec_dialog_create(ec_db *db, const ec_actor *actor, bool direc
 		zend_string_release(key);
 	}
 	if (status == SUCCESS && created) {
-		zend_string **all = safe_emalloc(n_others + 1, sizeof(zend_string *), 0), **added;
-		uint32_t added_count;
-		all[0] = actor->id;
-		memcpy(all + 1, others, n_others * sizeof(zend_string *));
-		added = safe_emalloc(n_others + 1, sizeof(zend_string *), 0);
-		status = ec_members_add(db, new_id, 0, 0, all, n_others + 1, added, &added_count);
-		if (status == SUCCESS && ev) {
-			ec_events_dialog_action(ev, new_id, "created", all, n_others + 1);
-		}
-		efree(all);
-		efree(added);
+		status = ec_dialog_create_members(db, actor, new_id, others, n_others, ev);
 	}
 	if (status == FAILURE) {
 		zend_string_release(new_id);
@@ -665,17 +412,89 @@ static zend_result ec_dialog_create(ec_db *db, const ec_actor *actor, bool direc
 	return SUCCESS;
 }
 
+typedef struct {
+	zend_string *name, *parent_type, *parent_id, *type;
+	zend_string **ids, **others;   /* the member list as given; the others: all but the actor */
+	uint32_t n_ids, n_others;
+	bool direct;
+	zend_string *id;               /* the dialog, from the attempt that committed */
+} ec_open;
+
+/* The options of ebla_chat_dialog_open(): name, parent, type, acl. */
+static zend_result ec_open_options_parse(HashTable *opts, zend_string *actor_id, ec_open *o, HashTable **acl)
+{
+	if (ec_options_check(opts, ec_open_options) == FAILURE
+		|| ec_option_string(opts, "name", &o->name) == FAILURE
+		|| ec_parent_options(opts, &o->parent_type, &o->parent_id) == FAILURE
+		|| ec_option_string(opts, "type", &o->type) == FAILURE
+		|| ec_option_array(opts, "acl", acl) == FAILURE
+		|| ec_id_require(actor_id, "actorId") == FAILURE) {
+		return FAILURE;
+	}
+	if (o->name) {
+		if (ec_text_require_utf8(o->name, "Option \"name\"") == FAILURE) {
+			return FAILURE;
+		}
+		if (ZSTR_LEN(o->name) > 255) {
+			return ec_bad_request("Option \"name\" is longer than 255 bytes");
+		}
+		if (ZSTR_LEN(o->name) == 0) {
+			o->name = NULL;
+		}
+	}
+	if (o->type && !zend_string_equals_literal(o->type, "direct") && !zend_string_equals_literal(o->type, "group")) {
+		return ec_bad_request("Option \"type\" must be \"direct\" or \"group\"");
+	}
+	return SUCCESS;
+}
+
+/* The members besides the actor (always a member), and whether the dialog is direct. */
+static zend_result ec_open_members(HashTable *member_list, zend_string *actor_id, ec_open *o)
+{
+	if (ec_id_list(member_list, "memberIds", EC_MEMBER_IDS_MAX, &o->ids, &o->n_ids) == FAILURE) {
+		return FAILURE;
+	}
+	o->others = o->ids;
+	for (uint32_t i = 0; i < o->n_ids; i++) {
+		if (zend_string_equals(o->ids[i], actor_id)) {
+			zend_string_release(o->ids[i]);
+			memmove(&o->ids[i], &o->ids[i + 1], (o->n_ids - i - 1) * sizeof(zend_string *));
+			o->n_ids--;
+			break;
+		}
+	}
+	o->n_others = o->n_ids;
+	o->direct = o->type ? zend_string_equals_literal(o->type, "direct") : (o->n_others == 1 && !o->name);
+	if (o->n_others == 0) {
+		return ec_bad_request("A dialog needs at least one member besides the actor");
+	}
+	if (o->direct && (o->n_others != 1 || o->name)) {
+		return ec_bad_request("A direct dialog has exactly one other member and no name");
+	}
+	return SUCCESS;
+}
+
+/* One attempt of an open. Two processes opening the same pair may deadlock on the unique key
+ * (MySQL): the loser's own transaction runs again and finds the winner's dialog. */
+static zend_result ec_open_step(ec_write *w, void *state)
+{
+	ec_open *o = state;
+
+	if (o->id) {
+		zend_string_release(o->id);
+		o->id = NULL;
+	}
+	return ec_dialog_create(&w->db, w->actor, o->direct, o->name, o->parent_type, o->parent_id, o->others, o->n_others,
+		&o->id, ec_fanout_enabled() ? &w->ev : NULL);
+}
+
 ZEND_FUNCTION(ebla_chat_dialog_open)
 {
 	zval *zpdo;
-	zend_string *actor_id, *name = NULL, *parent_type = NULL, *parent_id = NULL, *type = NULL, *id = NULL;
+	zend_string *actor_id;
 	HashTable *member_list, *opts = NULL, *acl = NULL;
-	zend_string **ids = NULL, **others;
-	uint32_t n_ids = 0, n_others = 0;
-	const ec_actor *actor;
-	bool direct;
-	ec_db db;
-	ec_events ev;
+	ec_open o = {0};
+	ec_write w;
 
 	ZEND_PARSE_PARAMETERS_START(3, 4)
 		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
@@ -685,95 +504,17 @@ ZEND_FUNCTION(ebla_chat_dialog_open)
 		Z_PARAM_ARRAY_HT(opts)
 	ZEND_PARSE_PARAMETERS_END();
 
-	if (ec_options_check(opts, ec_open_options) == FAILURE
-		|| ec_option_string(opts, "name", &name) == FAILURE
-		|| ec_parent_options(opts, &parent_type, &parent_id) == FAILURE
-		|| ec_option_string(opts, "type", &type) == FAILURE
-		|| ec_option_array(opts, "acl", &acl) == FAILURE
-		|| ec_id_require(actor_id, "actorId") == FAILURE) {
-		RETURN_THROWS();
+	if (ec_open_options_parse(opts, actor_id, &o, &acl) == SUCCESS
+		&& ec_open_members(member_list, actor_id, &o) == SUCCESS
+		&& ec_write_open(&w, zpdo, actor_id, acl) == SUCCESS
+		&& ec_acl_require_partners(&w.db, w.actor, o.others, o.n_others, EC_ACL_OPEN) == SUCCESS
+		&& ec_write_run(&w, ec_open_step, &o) == SUCCESS) {
+		ec_dialog_answer(&w.db, w.actor, o.id, return_value);
 	}
-	if (name) {
-		if (ec_text_require_utf8(name, "Option \"name\"") == FAILURE) {
-			RETURN_THROWS();
-		}
-		if (ZSTR_LEN(name) > 255) {
-			ec_bad_request("Option \"name\" is longer than 255 bytes");
-			RETURN_THROWS();
-		}
-		if (ZSTR_LEN(name) == 0) {
-			name = NULL;
-		}
+	ec_ids_free(o.ids, o.n_ids);
+	if (o.id) {
+		zend_string_release(o.id);
 	}
-	if (type && !zend_string_equals_literal(type, "direct") && !zend_string_equals_literal(type, "group")) {
-		ec_bad_request("Option \"type\" must be \"direct\" or \"group\"");
-		RETURN_THROWS();
-	}
-	if (ec_id_list(member_list, "memberIds", EC_MEMBER_IDS_MAX, &ids, &n_ids) == FAILURE) {
-		RETURN_THROWS();
-	}
-	/* The actor is always a member: drop it from the list of others. */
-	others = ids;
-	for (uint32_t i = 0; i < n_ids; i++) {
-		if (zend_string_equals(ids[i], actor_id)) {
-			zend_string_release(ids[i]);
-			memmove(&ids[i], &ids[i + 1], (n_ids - i - 1) * sizeof(zend_string *));
-			n_ids--;
-			break;
-		}
-	}
-	n_others = n_ids;
-	direct = type ? zend_string_equals_literal(type, "direct") : (n_others == 1 && !name);
-	if (n_others == 0) {
-		ec_bad_request("A dialog needs at least one member besides the actor");
-		goto fail;
-	}
-	if (direct && (n_others != 1 || name)) {
-		ec_bad_request("A direct dialog has exactly one other member and no name");
-		goto fail;
-	}
-	if (ec_db_init(&db, zpdo) == FAILURE
-		|| !(actor = ec_acl_actor(&db, actor_id, acl))
-		|| ec_acl_require_partners(&db, actor, others, n_others, EC_ACL_OPEN) == FAILURE) {
-		goto fail;
-	}
-	for (int attempt = 0; ; ) {
-		/* Two processes opening the same pair may deadlock on the unique key (MySQL): the
-		 * loser's own transaction runs again and finds the winner's dialog. */
-		ec_events_init(&ev);
-		if (ec_tx_begin(&db) == FAILURE) {
-			goto fail;
-		}
-		if (ec_dialog_create(&db, actor, direct, name, parent_type, parent_id, others, n_others, &id,
-				ec_fanout_enabled() ? &ev : NULL) == FAILURE) {
-			ec_tx_abort(&db);
-			ec_events_free(&ev);
-		} else if (ec_tx_commit(&db, &ev) == FAILURE) {
-			ec_events_free(&ev);
-			zend_string_release(id);
-			id = NULL;
-		} else {
-			ec_events_free(&ev);
-			break;
-		}
-		if (!ec_tx_retry(&db, &attempt)) {
-			goto fail;
-		}
-	}
-	ec_ids_free(ids, n_ids);
-	if (ec_dialog_answer(&db, actor, id, return_value) == FAILURE) {
-		zend_string_release(id);
-		RETURN_THROWS();
-	}
-	zend_string_release(id);
-	return;
-
-fail:
-	if (id) {
-		zend_string_release(id);
-	}
-	ec_ids_free(ids, n_ids);
-	RETURN_THROWS();
 }
 
 ZEND_FUNCTION(ebla_chat_dialog_get)
@@ -797,11 +538,37 @@ ZEND_FUNCTION(ebla_chat_dialog_get)
 
 static const char *const ec_list_options[] = {"limit", "offset", "parentType", "parentId", "unreadOnly", "acl", NULL};
 
+/* The number of dialogs of the whole list, given its page `rows`. */
+static zend_result ec_list_total(ec_db *db, zend_string *where, zval *params, uint32_t n, zend_long limit, zend_long offset,
+	zval *rows, zend_long *total)
+{
+	zend_long got = zend_hash_num_elements(Z_ARRVAL_P(rows));
+	smart_str sql = {0};
+	zval count;
+	zend_result status;
+
+	if (got < limit && (got > 0 || offset == 0)) {
+		/* A page that is not full ends the list: its total needs no count (most users). */
+		*total = offset + got;
+		return SUCCESS;
+	}
+	/* A separate count beats a window count here: the page query keeps its LIMIT shortcut. */
+	smart_str_appends(&sql, "SELECT COUNT(*) ");
+	smart_str_append(&sql, where);
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &count, NULL);
+	smart_str_free(&sql);
+	if (status == SUCCESS) {
+		*total = ec_val_long(EC_COL(zend_hash_index_find(Z_ARRVAL(count), 0), 0));
+		zval_ptr_dtor(&count);
+	}
+	return status;
+}
+
 ZEND_FUNCTION(ebla_chat_dialog_list)
 {
 	zval *zpdo, params[3], rows, list;
 	zend_string *actor_id, *parent_type = NULL, *parent_id = NULL;
-	zend_long total = 0, got;
+	zend_long total = 0;
 	HashTable *opts = NULL, *acl = NULL;
 	zend_long limit, offset;
 	bool unread_only;
@@ -846,23 +613,9 @@ ZEND_FUNCTION(ebla_chat_dialog_list)
 		ZEND_LONG_FMT " OFFSET " ZEND_LONG_FMT, limit, offset);
 	status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
 	smart_str_free(&sql);
-	got = status == SUCCESS ? zend_hash_num_elements(Z_ARRVAL(rows)) : 0;
-	if (status == SUCCESS && got < limit && (got > 0 || offset == 0)) {
-		/* A page that is not full ends the list: its total needs no count (most users). */
-		total = offset + got;
-	} else if (status == SUCCESS) {
-		/* A separate count beats a window count here: the page query keeps its LIMIT shortcut. */
-		zval count;
-		smart_str_appends(&sql, "SELECT COUNT(*) ");
-		smart_str_append(&sql, where.s);
-		status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &count, NULL);
-		smart_str_free(&sql);
-		if (status == SUCCESS) {
-			total = ec_val_long(EC_COL(zend_hash_index_find(Z_ARRVAL(count), 0), 0));
-			zval_ptr_dtor(&count);
-		} else {
-			zval_ptr_dtor(&rows);
-		}
+	if (status == SUCCESS && ec_list_total(&db, where.s, params, n, limit, offset, &rows, &total) == FAILURE) {
+		zval_ptr_dtor(&rows);
+		status = FAILURE;
 	}
 	smart_str_free(&where);
 	if (status == FAILURE) {
@@ -880,184 +633,174 @@ ZEND_FUNCTION(ebla_chat_dialog_list)
 	zval_ptr_dtor(&rows);
 }
 
+typedef struct {
+	zend_string *dialog_id;
+	zend_string **add, **remove;
+	uint32_t n_add, n_remove;
+	bool leaving;                   /* the actor removes itself */
+} ec_membership_change;
+
+/* The lists as given: no user both added and removed, nobody adds themselves. */
+static zend_result ec_membership_lists(ec_membership_change *m)
+{
+	if (m->n_add && m->n_remove) {
+		HashTable removing;
+		bool both = false;
+		zend_hash_init(&removing, m->n_remove, NULL, NULL, 0);
+		for (uint32_t j = 0; j < m->n_remove; j++) {
+			zend_hash_add_empty_element(&removing, m->remove[j]);
+		}
+		for (uint32_t i = 0; i < m->n_add && !both; i++) {
+			both = zend_hash_exists(&removing, m->add[i]);
+		}
+		zend_hash_destroy(&removing);
+		if (both) {
+			return ec_bad_request("A user cannot be added and removed at once");
+		}
+	}
+	return SUCCESS;
+}
+
+/* Adding oneself is not a thing (one is a member already, or may not join uninvited). */
+static zend_result ec_membership_actor(ec_membership_change *m, const ec_actor *actor)
+{
+	for (uint32_t i = 0; i < m->n_add; i++) {
+		if (zend_string_equals(m->add[i], actor->id)) {
+			return ec_bad_request("You cannot add yourself to a dialog");
+		}
+	}
+	for (uint32_t j = 0; j < m->n_remove; j++) {
+		m->leaving = m->leaving || zend_string_equals(m->remove[j], actor->id);
+	}
+	return SUCCESS;
+}
+
+/* Group dialogs only; removing others is for the dialog's creator and admins; anyone may leave. */
+static zend_result ec_membership_allowed(ec_membership_change *m, const ec_actor *actor, ec_dialog *d)
+{
+	zend_string *created_by;
+	bool creator;
+
+	if (d->direct) {
+		return ec_bad_request("Members of a direct dialog cannot change; open a group dialog instead");
+	}
+	created_by = ec_val_str(EC_COL(&d->row, EC_D_CREATED_BY));
+	creator = created_by && zend_string_equals(created_by, actor->id);
+	if (created_by) {
+		zend_string_release(created_by);
+	}
+	if (m->n_remove > (m->leaving ? 1u : 0u) && !actor->is_admin && !creator) {
+		return ec_forbidden("Only the creator of dialog %s or an admin may remove other members", ZSTR_VAL(m->dialog_id));
+	}
+	return SUCCESS;
+}
+
+static zend_result ec_membership_join(ec_write *w, ec_membership_change *m, ec_dialog *d, uint32_t *n_added)
+{
+	zend_string **added;
+	zend_result status;
+
+	if (!m->n_add) {
+		return SUCCESS;
+	}
+	added = safe_emalloc(m->n_add, sizeof(zend_string *), 0);
+	status = ec_members_add(&w->db, d->id, d->message_count, d->last_message_number, m->add, m->n_add, added, n_added);
+	if (status == SUCCESS && ec_fanout_enabled()) {
+		ec_events_dialog_action(&w->ev, d->id, "added", added, *n_added);
+	}
+	efree(added);
+	return status;
+}
+
+static zend_result ec_membership_leave(ec_write *w, ec_membership_change *m, ec_dialog *d, uint32_t *n_removed)
+{
+	zval fixed;
+	zend_long affected = 0;
+	char head[256];
+	zend_result status;
+
+	if (!m->n_remove) {
+		return SUCCESS;
+	}
+	ZVAL_STR(&fixed, d->id);
+	snprintf(head, sizeof(head), "UPDATE dialog_user%s SET deleted = TRUE WHERE dialog_id = ? AND deleted = FALSE AND user_id IN (",
+		ec_sql_by_dialog_index(&w->db));
+	status = ec_db_run_in_ids(&w->db, head, &fixed, 1, m->remove, m->n_remove, ")", NULL, &affected);
+	*n_removed = (uint32_t) affected;
+	if (status == SUCCESS && ec_fanout_enabled() && *n_removed) {
+		ec_events_dialog_action(&w->ev, d->id, "removed", m->remove, m->n_remove);
+	}
+	return status;
+}
+
+/* The record changed: and every later writer of this dialog inside an older PostgreSQL
+ * REPEATABLE READ snapshot now fails to lock it (a serialization failure, to be retried)
+ * instead of deciding from a membership list without these changes. */
+static zend_result ec_dialog_stamp(ec_db *db, const ec_actor *actor, zend_string *dialog_id)
+{
+	zval stamp[3];
+	zend_result status;
+
+	ZVAL_STR(&stamp[0], ec_now_utc());
+	ZVAL_STR(&stamp[1], actor->id);
+	ZVAL_STR(&stamp[2], dialog_id);
+	status = ec_db_exec(db, "UPDATE dialog SET modified_at = ?, modified_by_id = ? WHERE id = ?", stamp, 3, NULL);
+	zval_ptr_dtor(&stamp[0]);
+	return status;
+}
+
+/* One attempt of a membership change, under the dialog's row lock. */
+static zend_result ec_membership_step(ec_write *w, void *state)
+{
+	ec_membership_change *m = state;
+	uint32_t n_added = 0, n_removed = 0;
+	ec_dialog d;
+	zend_result status = FAILURE;
+
+	ZVAL_UNDEF(&d.row);
+	if (ec_dialog_load(&w->db, w->actor, m->dialog_id, EC_WRITE, &d) == SUCCESS
+		&& ec_membership_allowed(m, w->actor, &d) == SUCCESS
+		&& ec_membership_join(w, m, &d, &n_added) == SUCCESS
+		&& ec_membership_leave(w, m, &d, &n_removed) == SUCCESS
+		&& (!(n_added || n_removed) || ec_dialog_stamp(&w->db, w->actor, d.id) == SUCCESS)) {
+		status = SUCCESS;
+	}
+	ec_dialog_free(&d);
+	return status;
+}
+
 ZEND_FUNCTION(ebla_chat_dialog_members)
 {
-	zval *zpdo, *params = NULL;
-	zend_string *actor_id, *dialog_id, *created_by = NULL;
+	zval *zpdo;
+	zend_string *actor_id;
 	HashTable *add_list = NULL, *remove_list = NULL;
-	zend_string **add = NULL, **remove = NULL, **added = NULL;
-	uint32_t n_add = 0, n_remove = 0, n_added = 0, n_removed = 0;
-	const ec_actor *actor;
-	ec_dialog d;
-	ec_db db;
-	ec_events ev;
-	bool leaving = false;
-	int retries = 0;
-	zend_result status_stamp;
+	ec_membership_change m = {0};
+	ec_write w;
 
 	ZEND_PARSE_PARAMETERS_START(3, 5)
 		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
 		Z_PARAM_STR(actor_id)
-		Z_PARAM_STR(dialog_id)
+		Z_PARAM_STR(m.dialog_id)
 		Z_PARAM_OPTIONAL
 		Z_PARAM_ARRAY_HT(add_list)
 		Z_PARAM_ARRAY_HT(remove_list)
 	ZEND_PARSE_PARAMETERS_END();
 
-	ZVAL_UNDEF(&d.row);
-	ec_events_init(&ev);
-	if ((add_list && ec_id_list(add_list, "add", EC_MEMBER_IDS_MAX, &add, &n_add) == FAILURE)
-		|| (remove_list && ec_id_list(remove_list, "remove", EC_MEMBER_IDS_MAX, &remove, &n_remove) == FAILURE)) {
-		goto fail;
-	}
-	if (n_add && n_remove) {
-		HashTable removing;
-		bool both = false;
-		zend_hash_init(&removing, n_remove, NULL, NULL, 0);
-		for (uint32_t j = 0; j < n_remove; j++) {
-			zend_hash_add_empty_element(&removing, remove[j]);
-		}
-		for (uint32_t i = 0; i < n_add && !both; i++) {
-			both = zend_hash_exists(&removing, add[i]);
-		}
-		zend_hash_destroy(&removing);
-		if (both) {
-			ec_bad_request("A user cannot be added and removed at once");
-			goto fail;
+	if ((!add_list || ec_id_list(add_list, "add", EC_MEMBER_IDS_MAX, &m.add, &m.n_add) == SUCCESS)
+		&& (!remove_list || ec_id_list(remove_list, "remove", EC_MEMBER_IDS_MAX, &m.remove, &m.n_remove) == SUCCESS)
+		&& ec_membership_lists(&m) == SUCCESS
+		&& ec_write_open(&w, zpdo, actor_id, NULL) == SUCCESS
+		&& ec_id_require(m.dialog_id, "dialogId") == SUCCESS
+		&& ec_membership_actor(&m, w.actor) == SUCCESS
+		&& ec_acl_require_partners(&w.db, w.actor, m.add, m.n_add, EC_ACL_ADD) == SUCCESS
+		&& ec_write_run(&w, ec_membership_step, &m) == SUCCESS) {
+		/* After leaving, the actor reads the dialog as an outsider would (admins still can). */
+		if (m.leaving && !w.actor->is_admin) {
+			ec_dialog_answer_outsider(&w.db, w.actor, m.dialog_id, return_value);
+		} else {
+			ec_dialog_answer(&w.db, w.actor, m.dialog_id, return_value);
 		}
 	}
-	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
-		|| ec_id_require(dialog_id, "dialogId") == FAILURE) {
-		goto fail;
-	}
-	/* Adding oneself is not a thing (one is a member already, or may not join uninvited). */
-	for (uint32_t i = 0; i < n_add; i++) {
-		if (zend_string_equals(add[i], actor->id)) {
-			ec_bad_request("You cannot add yourself to a dialog");
-			goto fail;
-		}
-	}
-	for (uint32_t j = 0; j < n_remove; j++) {
-		leaving = leaving || zend_string_equals(remove[j], actor->id);
-	}
-	if (ec_acl_require_partners(&db, actor, add, n_add, EC_ACL_ADD) == FAILURE) {
-		goto fail;
-	}
-attempt:
-	if (ec_tx_begin(&db) == FAILURE) {
-		goto fail;
-	}
-	if (ec_dialog_load(&db, actor, dialog_id, EC_WRITE, &d) == FAILURE) {
-		goto abort;
-	}
-	if (d.direct) {
-		ec_bad_request("Members of a direct dialog cannot change; open a group dialog instead");
-		goto abort;
-	}
-	/* Removing others is for the dialog's creator and admins; anyone may leave. */
-	created_by = ec_val_str(EC_COL(&d.row, EC_D_CREATED_BY));
-	if (n_remove > (leaving ? 1u : 0u) && !actor->is_admin && !(created_by && zend_string_equals(created_by, actor->id))) {
-		ec_forbidden("Only the creator of dialog %s or an admin may remove other members", ZSTR_VAL(dialog_id));
-		goto abort;
-	}
-	if (n_add) {
-		added = safe_emalloc(n_add, sizeof(zend_string *), 0);
-		if (ec_members_add(&db, d.id, d.message_count, d.last_message_number, add, n_add, added, &n_added) == FAILURE) {
-			goto abort;
-		}
-		if (ec_fanout_enabled()) {
-			ec_events_dialog_action(&ev, d.id, "added", added, n_added);
-		}
-	}
-	if (n_remove) {
-		smart_str sql = {0};
-		zend_long affected = 0;
-		zend_result status;
-		params = safe_emalloc(n_remove + 1, sizeof(zval), 0);
-		ZVAL_STR(&params[0], d.id);
-		for (uint32_t j = 0; j < n_remove; j++) {
-			ZVAL_STR(&params[j + 1], remove[j]);
-		}
-		smart_str_appends(&sql, "UPDATE dialog_user");
-		smart_str_appends(&sql, ec_sql_by_dialog_index(&db));
-		smart_str_appends(&sql, " SET deleted = TRUE WHERE dialog_id = ? AND deleted = FALSE AND user_id IN (");
-		ec_sql_placeholders(&sql, n_remove);
-		smart_str_appendc(&sql, ')');
-		status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n_remove + 1, NULL, &affected);
-		smart_str_free(&sql);
-		if (status == FAILURE) {
-			goto abort;
-		}
-		n_removed = (uint32_t) affected;
-		if (ec_fanout_enabled() && n_removed) {
-			ec_events_dialog_action(&ev, d.id, "removed", remove, n_remove);
-		}
-	}
-	if (n_added || n_removed) {
-		/* The record changed: and every later writer of this dialog inside an older PostgreSQL
-		 * REPEATABLE READ snapshot now fails to lock it (a serialization failure, to be retried)
-		 * instead of deciding from a membership list without these changes. */
-		zval stamp[3];
-		ZVAL_STR(&stamp[0], ec_now_utc());
-		ZVAL_STR(&stamp[1], actor->id);
-		ZVAL_STR(&stamp[2], d.id);
-		status_stamp = ec_db_exec(&db, "UPDATE dialog SET modified_at = ?, modified_by_id = ? WHERE id = ?", stamp, 3, NULL);
-		zval_ptr_dtor(&stamp[0]);
-		if (status_stamp == FAILURE) {
-			goto abort;
-		}
-	}
-	if (ec_tx_commit(&db, &ev) == FAILURE) {
-		goto fail;
-	}
-	ec_dialog_free(&d);
-	/* After leaving, the actor reads the dialog as an outsider would (admins still can). */
-	if (leaving && !actor->is_admin) {
-		if (ec_dialog_answer_outsider(&db, actor, dialog_id, return_value) == FAILURE) {
-			goto fail;
-		}
-	} else if (ec_dialog_answer(&db, actor, dialog_id, return_value) == FAILURE) {
-		goto fail;
-	}
-	goto done;
-
-abort:
-	ec_tx_abort(&db);
-	if (ec_tx_retry(&db, &retries)) {
-		/* Our own transaction was a deadlock victim (or failed to serialize): run it again. */
-		ec_dialog_free(&d);
-		ec_events_free(&ev);
-		ec_events_init(&ev);
-		if (added) {
-			efree(added);
-			added = NULL;
-		}
-		if (params) {
-			efree(params);
-			params = NULL;
-		}
-		if (created_by) {
-			zend_string_release(created_by);
-			created_by = NULL;
-		}
-		n_added = n_removed = 0;
-		goto attempt;
-	}
-fail:
-	zval_ptr_dtor(return_value);
-	ZVAL_NULL(return_value);
-done:
-	ec_dialog_free(&d);
-	ec_events_free(&ev);
-	ec_ids_free(add, n_add);
-	ec_ids_free(remove, n_remove);
-	if (added) {
-		efree(added);
-	}
-	if (params) {
-		efree(params);
-	}
-	if (created_by) {
-		zend_string_release(created_by);
-	}
+	ec_ids_free(m.add, m.n_add);
+	ec_ids_free(m.remove, m.n_remove);
 }

@@ -1,26 +1,19 @@
-/* dialogs: direct and group dialogs (SPEC F1, F4, F5): open (create or reuse), get, list,
- * membership changes; and the pieces the other areas share: loading a dialog with the actor's
- * membership (and the row lock every counter write takes first), rendering dialog rows, and
- * addressing events to a dialog's members. */
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
+/* dialogs: direct and group dialogs: open (create or reuse), get, list, membership changes; and
+ * what the other areas share: loading a dialog with the actor's membership, and the row lock
+ * every counter write takes first. Its rows are rendered by render.c, its events built by
+ * events.c, its writes run through write.c. */
 #ifndef EC_DIALOGS_H
 #define EC_DIALOGS_H
 
 #include "php.h"
 #include "db.h"
 #include "acl.h"
-#include "fanout.h"
-
-/* Columns of a dialog row joined with the actor's membership `du` (may be NULL columns). */
-#define EC_DIALOG_COLUMNS \
-	"d.id, d.name, d.`type`, d.parent_type, d.parent_id, d.created_at, d.created_by_id, d.last_message_at, " \
-	"d.last_message_id, d.last_message_number, d.message_count, d.direct_key, " \
-	"du.id, du.read_count, du.last_read_number, du.mention_count, du.is_muted, du.notified_number"
-enum {
-	EC_D_ID, EC_D_NAME, EC_D_TYPE, EC_D_PARENT_TYPE, EC_D_PARENT_ID, EC_D_CREATED_AT, EC_D_CREATED_BY,
-	EC_D_LAST_AT, EC_D_LAST_ID, EC_D_LAST_NUMBER, EC_D_MESSAGE_COUNT, EC_D_DIRECT_KEY,
-	EC_DU_ID, EC_DU_READ_COUNT, EC_DU_LAST_READ, EC_DU_MENTIONS, EC_DU_MUTED, EC_DU_NOTIFIED,
-	EC_DIALOG_COLUMN_COUNT  /* the first column after them */
-};
+#include "render.h"
 
 /* READ: members, and admins. WRITE: members, under the dialog's row lock. MODERATE: like WRITE,
  * and admins too (deleting messages). */
@@ -46,19 +39,5 @@ zend_result ec_dialog_load(ec_db *db, const ec_actor *actor, zend_string *dialog
 zend_result ec_dialog_load_ex(ec_db *db, const ec_actor *actor, zend_string *dialog_id, ec_access access, ec_dialog *d,
 	zval *members);
 void ec_dialog_free(ec_dialog *d);
-
-/* The other member of a direct dialog, from its direct_key (new reference), or NULL. */
-zend_string *ec_direct_other(zval *dialog_row, const zend_string *actor_id);
-
-/* Renders rows of EC_DIALOG_COLUMNS as API dialog rows into the list `out` (array). A fixed
- * number of queries for any number of rows. */
-zend_result ec_dialogs_render(ec_db *db, const ec_actor *actor, zval *rows, zval *out);
-
-/* Adds one `topic` event per member of the dialog with the same `fields` (JSON members, no
- * braces). One query. (A post addresses its own events from its locked read, messages.c.) */
-zend_result ec_events_to_members(ec_db *db, ec_events *ev, zend_string *dialog_id, const char *topic,
-	const char *fields, size_t fields_len);
-/* The broadcast EspoCRM's stream panel listens to: streamUpdate.Dialog.<id>. */
-void ec_events_stream_update(ec_events *ev, zend_string *dialog_id, zend_string *created_by, zend_string *note_id);
 
 #endif

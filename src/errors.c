@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* errors: see errors.h. The class entries are registered by MINIT from the stub. */
 #include "errors.h"
 #include "zend_exceptions.h"

@@ -1,4 +1,9 @@
-/* errors: the exception classes of SPEC §4 and the helpers that raise them.
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
+/* errors: the exception classes and the helpers that raise them.
  * Every failure inside the extension ends up as one of these, or as the caller's
  * own PDOException (see db.h), never as a warning. */
 #ifndef EC_ERRORS_H

@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* fanout: see fanout.h. This file holds the event batch, the publishing round trip and the
  * process-wide state behind ebla_chat_fanout_status() and phpinfo(). Transactions are in
  * fanout_tx.c, the subscriber in subscribe.c, the Redis plumbing in redis.c. */
@@ -664,13 +669,12 @@ static void ec_status_default_channel(smart_str *out)
 	}
 }
 
-ZEND_FUNCTION(ebla_chat_fanout_status)
+void ec_fanout_status(zval *return_value, uint32_t deferred)
 {
 	char target[300], when[32];
 	double retry_in;
 	smart_str channel = {0};
 
-	ZEND_PARSE_PARAMETERS_NONE();
 	retry_in = ec_fanout_retry_in();
 	array_init(return_value);
 	add_assoc_string(return_value, "state", (char *) ec_fanout_state_name());
@@ -688,7 +692,7 @@ ZEND_FUNCTION(ebla_chat_fanout_status)
 	add_assoc_long(return_value, "failed", (zend_long) ec_fo.failed);
 	add_assoc_long(return_value, "discarded", (zend_long) ec_fo.discarded);
 	add_assoc_long(return_value, "abandoned", (zend_long) ec_fo.abandoned);
-	add_assoc_long(return_value, "deferred", (zend_long) ec_fanout_tx_pending());
+	add_assoc_long(return_value, "deferred", (zend_long) deferred);
 	if (ec_fo.last_error_at) {
 		add_assoc_string(return_value, "lastError", ec_fo.last_error);
 		ec_utc(ec_fo.last_error_at, when, sizeof(when));
@@ -706,122 +710,12 @@ ZEND_FUNCTION(ebla_chat_fanout_status)
 	add_assoc_double(return_value, "retryIn", retry_in);
 }
 
-/* ---------------------------------------------------------------- PHP: channel, send */
-
-ZEND_FUNCTION(ebla_chat_fanout_channel)
+uint64_t ec_fanout_published(void)
 {
-	zend_string *user_id = NULL, *topic_id = NULL;
-	smart_str out = {0};
-
-	ZEND_PARSE_PARAMETERS_START(0, 2)
-		Z_PARAM_OPTIONAL
-		Z_PARAM_STR_OR_NULL(user_id)
-		Z_PARAM_STR_OR_NULL(topic_id)
-	ZEND_PARSE_PARAMETERS_END();
-
-	if (EC_G(redis_sharded) && !user_id && !topic_id) {
-		zend_argument_value_error(1, "or argument #2 ($topicId) must be given in the sharded layout");
-		RETURN_THROWS();
-	}
-	ec_fanout_channel(&out, topic_id ? topic_id : ZSTR_EMPTY_ALLOC(), user_id);
-	RETURN_STR(smart_str_extract(&out));
-}
-
-/* Reads topicId and userId out of a Submission message: the sharded layout routes by them. */
-static zend_result ec_send_parse(zend_string *message, zend_string **topic, zend_string **user_id)
-{
-	zval decoded, *ztopic, *zuser;
-
-	const char *p = ZSTR_VAL(message);
-
-	*topic = *user_id = NULL;
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
-		p++;
-	}
-	ZVAL_UNDEF(&decoded);
-	if (*p != '{' || php_json_decode_ex(&decoded, ZSTR_VAL(message), ZSTR_LEN(message), PHP_JSON_OBJECT_AS_ARRAY, 64) == FAILURE
-		|| Z_TYPE(decoded) != IS_ARRAY) {
-		zval_ptr_dtor(&decoded);
-		return ec_bad_request("The message must be a JSON object as EspoCRM's WebSocket Submission builds it");
-	}
-	ztopic = zend_hash_str_find(Z_ARRVAL(decoded), "topicId", sizeof("topicId") - 1);
-	zuser = zend_hash_str_find(Z_ARRVAL(decoded), "userId", sizeof("userId") - 1);
-	if (!ztopic || Z_TYPE_P(ztopic) != IS_STRING || Z_STRLEN_P(ztopic) == 0
-		|| (zuser && Z_TYPE_P(zuser) != IS_STRING && Z_TYPE_P(zuser) != IS_NULL)) {
-		zval_ptr_dtor(&decoded);
-		return ec_bad_request("The message needs a string \"topicId\" (and \"userId\", when present, must be a string)");
-	}
-	*topic = zend_string_copy(Z_STR_P(ztopic));
-	*user_id = zuser && Z_TYPE_P(zuser) == IS_STRING ? zend_string_copy(Z_STR_P(zuser)) : NULL;
-	zval_ptr_dtor(&decoded);
-	return SUCCESS;
-}
-
-static bool ec_pdo_in_transaction(zend_object *pdo)
-{
-	zval result;
-	bool in_tx;
-
-	zend_call_method_with_0_params(pdo, pdo->ce, NULL, "intransaction", &result);
-	in_tx = Z_TYPE(result) == IS_TRUE;
-	zval_ptr_dtor(&result);
-	return in_tx;
-}
-
-ZEND_FUNCTION(ebla_chat_fanout_send)
-{
-	zend_string *message, *topic, *user_id;
-	zend_object *pdo = NULL;
-	ec_events ev;
-	uint64_t before;
-
-	ZEND_PARSE_PARAMETERS_START(1, 2)
-		Z_PARAM_STR(message)
-		Z_PARAM_OPTIONAL
-		Z_PARAM_OBJ_OF_CLASS_OR_NULL(pdo, php_pdo_get_dbh_ce())
-	ZEND_PARSE_PARAMETERS_END();
-
-	if (ec_send_parse(message, &topic, &user_id) == FAILURE) {
-		RETURN_THROWS();
-	}
-	ec_events_init(&ev);
-	ec_events_add_raw(&ev, topic, user_id, ZSTR_VAL(message), ZSTR_LEN(message));
-	zend_string_release(topic);
-	if (user_id) {
-		zend_string_release(user_id);
-	}
-	if (!ec_fanout_enabled()) {
-		ec_events_free(&ev);
-		RETURN_FALSE;
-	}
-	if (pdo && ec_pdo_in_transaction(pdo)) {
-		if (EG(exception)) {
-			ec_events_free(&ev);
-			RETURN_THROWS();
-		}
-		ec_fanout_defer(pdo, &ev);
-		RETURN_TRUE;
-	}
-	if (EG(exception)) {
-		ec_events_free(&ev);
-		RETURN_THROWS();
-	}
-	before = ec_fo.published;
-	ec_fanout_publish(&ev);
-	RETURN_BOOL(ec_fo.published > before);
+	return ec_fo.published;
 }
 
 /* ---------------------------------------------------------------- lifecycle */
-
-void ec_fanout_minit(void)
-{
-	ec_fanout_tx_minit();
-}
-
-void ec_fanout_mshutdown(void)
-{
-	ec_fanout_tx_mshutdown();
-}
 
 /* GINIT and GSHUTDOWN run for each thread's globals, possibly from another thread: they work
  * on the globals they are given, never through EC_G(). */
@@ -838,11 +732,6 @@ void ec_fanout_gshutdown(zend_ebla_chat_globals *g)
 		pefree(g->fanout, 1);
 		g->fanout = NULL;
 	}
-}
-
-void ec_fanout_rshutdown(void)
-{
-	ec_fanout_tx_rshutdown();
 }
 
 static void ec_info_count(const char *name, uint64_t n)

@@ -1,8 +1,13 @@
-/* fanout: real-time events to Redis pub/sub (SPEC §3 "Real-time").
- * A write collects its events in an ec_events batch while its transaction runs, then db.c hands
- * the batch over: ec_fanout_publish() right after our own COMMIT, or ec_fanout_defer() when we
- * joined the caller's transaction (published when the caller's PDO::commit() succeeds, dropped on
- * rollBack()). Publishing never throws: failures are counted (ebla_chat_fanout_status()). */
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
+/* fanout: real-time events to Redis pub/sub, the carrier. A write collects its events (built by
+ * events.c) in an ec_events batch while its transaction runs, then its write context (write.c)
+ * hands the batch over: ec_fanout_publish() right after our own COMMIT, or ec_fanout_defer()
+ * (fanout_tx.c) when it joined the caller's transaction. Publishing never throws: failures are
+ * counted (ebla_chat_fanout_status(), fanout_api.c). Knows nothing of the files above it. */
 #ifndef EC_FANOUT_H
 #define EC_FANOUT_H
 
@@ -36,18 +41,14 @@ void ec_events_add_raw(ec_events *ev, zend_string *topic, zend_string *user_id, 
 
 /* Takes ownership of ev's contents (ev is left empty). */
 void ec_fanout_publish(ec_events *ev);
-void ec_fanout_defer(zend_object *pdo, ec_events *ev);
 
-void ec_fanout_minit(void);
-void ec_fanout_mshutdown(void);
 /* Each thread's (the process's) connections, slot map and counters: made and freed with the
  * module globals g. */
 void ec_fanout_ginit(zend_ebla_chat_globals *g);
 void ec_fanout_gshutdown(zend_ebla_chat_globals *g);
-void ec_fanout_rshutdown(void);
 void ec_fanout_minfo(void);
 
-/* --- shared by the fanout files (fanout.c, fanout_tx.c, subscribe.c) --- */
+/* --- for the files above it (fanout_tx.c, fanout_api.c, subscribe.c) --- */
 
 /* Publishes the events of n batches in one round trip per Redis node; frees their contents. */
 void ec_fanout_publish_batches(ec_events *batches, uint32_t n);
@@ -57,11 +58,9 @@ void ec_fanout_count_dropped(uint32_t n, bool abandoned);
 /* The channel of an event in the current layout, appended to out. */
 void ec_fanout_channel(smart_str *out, const zend_string *topic, const zend_string *user_id);
 
-/* fanout_tx.c: the PDO commit/rollBack hooks that release deferred events. */
-void ec_fanout_tx_minit(void);
-void ec_fanout_tx_mshutdown(void);
-void ec_fanout_tx_rshutdown(void);
-/* Events currently waiting for a caller's commit in this request. */
-uint32_t ec_fanout_tx_pending(void);
+/* ebla_chat_fanout_status()'s array, with `deferred` events waiting for a caller's commit. */
+void ec_fanout_status(zval *return_value, uint32_t deferred);
+/* Events published by this process so far. */
+uint64_t ec_fanout_published(void);
 
 #endif

@@ -1,4 +1,9 @@
-/* fanout_tx: events of work done inside the caller's transaction (SPEC §4).
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
+/* fanout_tx: events of work done inside the caller's transaction.
  *
  * When a write joins the caller's transaction (db.c: inside SAVEPOINT ebla_chat), its events
  * must wait until that transaction commits, and vanish if it rolls back. They wait here, per PDO
@@ -20,7 +25,7 @@
 #include "ext/pdo/php_pdo.h"
 #include "ext/pdo/php_pdo_driver.h"
 #include "php_ebla_chat.h"
-#include "fanout.h"
+#include "fanout_tx.h"
 
 typedef struct {
 	zend_string *name;

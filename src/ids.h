@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* ids: EspoCRM record ids. Generates them (17 lowercase hex characters shaped like EspoCRM's
  * uniqid()+4 hex, time-ordered; or UUIDv4 with ebla_chat.id_type = uuid4) and tells whether a
  * string can be an EspoCRM id at all, before it ever reaches SQL. */

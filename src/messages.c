@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* messages: see messages.h. A message is a `note` row (type Post, parent Dialog) written exactly
  * as EspoCRM writes a stream post, so EspoCRM's own stream panel shows it unchanged. */
 #include "php.h"
@@ -7,181 +12,18 @@
 #include "php_ebla_chat.h"
 #include "messages.h"
 #include "dialogs.h"
+#include "render.h"
 #include "acl.h"
 #include "errors.h"
-#include "fanout.h"
+#include "counters.h"
+#include "events.h"
+#include "write.h"
 #include "ids.h"
 #include "options.h"
 #include "text.h"
 
 #define EC_HISTORY_LIMIT_DEFAULT 50
 #define EC_HISTORY_LIMIT_MAX 200
-
-enum { EC_N_ID, EC_N_NUMBER, EC_N_DIALOG, EC_N_AUTHOR, EC_N_POST, EC_N_DATA, EC_N_CREATED_AT, EC_N_MODIFIED_AT,
-	EC_N_MODIFIED_BY, EC_N_FIRST, EC_N_LAST, EC_N_USER_NAME };
-
-/* ---- rendering ---- */
-
-/* What a message row needs from note.data: the voice flag and the mentioned user ids. */
-static void ec_message_data(zval *data, zval *item)
-{
-	zval decoded, mentions, *voice = NULL, *m, *id;
-
-	array_init(&mentions);
-	ZVAL_UNDEF(&decoded);
-	if (data && Z_TYPE_P(data) == IS_STRING && Z_STRLEN_P(data) > 2
-		&& php_json_decode_ex(&decoded, Z_STRVAL_P(data), Z_STRLEN_P(data), PHP_JSON_OBJECT_AS_ARRAY, 32) == SUCCESS
-		&& Z_TYPE(decoded) == IS_ARRAY) {
-		voice = zend_hash_str_find(Z_ARRVAL(decoded), "voice", sizeof("voice") - 1);
-		m = zend_hash_str_find(Z_ARRVAL(decoded), "mentions", sizeof("mentions") - 1);
-		if (m && Z_TYPE_P(m) == IS_ARRAY) {
-			zval *mention;
-			ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(m), mention) {
-				if (Z_TYPE_P(mention) == IS_ARRAY && (id = zend_hash_str_find(Z_ARRVAL_P(mention), "id", 2)) && Z_TYPE_P(id) == IS_STRING) {
-					add_next_index_str(&mentions, zend_string_copy(Z_STR_P(id)));
-				}
-			} ZEND_HASH_FOREACH_END();
-		}
-	}
-	add_assoc_bool(item, "voice", voice && zend_is_true(voice));
-	add_assoc_zval(item, "mentions", &mentions);
-	zval_ptr_dtor(&decoded);
-}
-
-static void ec_add_str_or_null(zval *arr, const char *key, zval *v)
-{
-	zend_string *s = ec_val_str(v);
-	if (s) {
-		add_assoc_str(arr, key, s);
-	} else {
-		add_assoc_null(arr, key);
-	}
-}
-
-/* Attachments of the given notes, as note id => list of {id, name, type, size}. One query. */
-static zend_result ec_attachments_of(ec_db *db, zval *note_rows, HashTable *out)
-{
-	uint32_t n = zend_hash_num_elements(Z_ARRVAL_P(note_rows)), i = 0;
-	zval *params, rows, *row;
-	smart_str sql = {0};
-	zend_result status;
-
-	if (n == 0) {
-		return SUCCESS;
-	}
-	params = safe_emalloc(n, sizeof(zval), 0);
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(note_rows), row) {
-		ZVAL_COPY(&params[i++], EC_COL(row, EC_N_ID));
-	} ZEND_HASH_FOREACH_END();
-	/* EspoCRM's `attachments` link: parent Note, field NULL or 'attachments'. */
-	smart_str_appends(&sql, "SELECT parent_id, id, name, `type`, size FROM attachment WHERE parent_type = 'Note' "
-		"AND deleted = FALSE AND (field IS NULL OR field = 'attachments') AND parent_id IN (");
-	ec_sql_placeholders(&sql, n);
-	smart_str_appends(&sql, ") ORDER BY created_at, id");
-	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
-	smart_str_free(&sql);
-	for (i = 0; i < n; i++) {
-		zval_ptr_dtor(&params[i]);
-	}
-	efree(params);
-	if (status == FAILURE) {
-		return FAILURE;
-	}
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
-		zval *list = zend_hash_find(out, Z_STR_P(EC_COL(row, 0))), item;
-		if (!list) {
-			zval empty;
-			array_init(&empty);
-			list = zend_hash_add_new(out, Z_STR_P(EC_COL(row, 0)), &empty);
-		}
-		array_init_size(&item, 4);
-		ec_add_str_or_null(&item, "id", EC_COL(row, 1));
-		ec_add_str_or_null(&item, "name", EC_COL(row, 2));
-		ec_add_str_or_null(&item, "type", EC_COL(row, 3));
-		if (Z_TYPE_P(EC_COL(row, 4)) == IS_NULL) {
-			add_assoc_null(&item, "size");
-		} else {
-			add_assoc_long(&item, "size", ec_val_long(EC_COL(row, 4)));
-		}
-		add_next_index_zval(list, &item);
-	} ZEND_HASH_FOREACH_END();
-	zval_ptr_dtor(&rows);
-	return SUCCESS;
-}
-
-zend_result ec_messages_render(ec_db *db, zval *note_rows, zval *out)
-{
-	HashTable attachments;
-	zval *row;
-
-	zend_hash_init(&attachments, 8, NULL, ZVAL_PTR_DTOR, 0);
-	if (ec_attachments_of(db, note_rows, &attachments) == FAILURE) {
-		zend_hash_destroy(&attachments);
-		return FAILURE;
-	}
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(note_rows), row) {
-		zval item, *list;
-		array_init_size(&item, 12);
-		ec_add_str_or_null(&item, "id", EC_COL(row, EC_N_ID));
-		add_assoc_long(&item, "number", ec_val_long(EC_COL(row, EC_N_NUMBER)));
-		ec_add_str_or_null(&item, "dialogId", EC_COL(row, EC_N_DIALOG));
-		ec_add_str_or_null(&item, "authorId", EC_COL(row, EC_N_AUTHOR));
-		add_assoc_str(&item, "authorName", ec_display_name(EC_COL(row, EC_N_FIRST), EC_COL(row, EC_N_LAST), EC_COL(row, EC_N_USER_NAME)));
-		{
-			zend_string *text = ec_val_str(EC_COL(row, EC_N_POST));
-			add_assoc_str(&item, "text", text ? text : ZSTR_EMPTY_ALLOC());
-		}
-		ec_add_str_or_null(&item, "createdAt", EC_COL(row, EC_N_CREATED_AT));
-		ec_add_str_or_null(&item, "modifiedAt", EC_COL(row, EC_N_MODIFIED_AT));
-		/* EspoCRM sets modified_by_id on updates only, never on create. */
-		add_assoc_bool(&item, "edited", Z_TYPE_P(EC_COL(row, EC_N_MODIFIED_BY)) != IS_NULL);
-		ec_message_data(EC_COL(row, EC_N_DATA), &item);
-		list = zend_hash_find(&attachments, Z_STR_P(EC_COL(row, EC_N_ID)));
-		if (list) {
-			Z_ADDREF_P(list);
-			add_assoc_zval(&item, "attachments", list);
-		} else {
-			zval empty;
-			array_init(&empty);
-			add_assoc_zval(&item, "attachments", &empty);
-		}
-		add_next_index_zval(out, &item);
-	} ZEND_HASH_FOREACH_END();
-	zend_hash_destroy(&attachments);
-	return SUCCESS;
-}
-
-zend_result ec_messages_by_ids(ec_db *db, zend_string **ids, uint32_t n, zval *out)
-{
-	zval *params = safe_emalloc(n, sizeof(zval), 0), rows, list, *item;
-	smart_str sql = {0};
-	zend_result status;
-
-	for (uint32_t i = 0; i < n; i++) {
-		ZVAL_STR(&params[i], ids[i]);
-	}
-	smart_str_appends(&sql, "SELECT " EC_NOTE_COLUMNS " " EC_NOTE_FROM "WHERE n.deleted = FALSE AND n.id IN (");
-	ec_sql_placeholders(&sql, n);
-	smart_str_appendc(&sql, ')');
-	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
-	smart_str_free(&sql);
-	efree(params);
-	if (status == FAILURE) {
-		return FAILURE;
-	}
-	array_init(&list);
-	status = ec_messages_render(db, &rows, &list);
-	if (status == SUCCESS) {
-		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(list), item) {
-			Z_ADDREF_P(item);
-			add_assoc_zval_ex(out, Z_STRVAL_P(zend_hash_str_find(Z_ARRVAL_P(item), "id", 2)),
-				Z_STRLEN_P(zend_hash_str_find(Z_ARRVAL_P(item), "id", 2)), item);
-		} ZEND_HASH_FOREACH_END();
-	}
-	zval_ptr_dtor(&rows);
-	zval_ptr_dtor(&list);
-	return status;
-}
 
 /* One message by note id, for the answer of post and edit. */
 static zend_result ec_message_answer(ec_db *db, zend_string *note_id, zval *return_value)
@@ -313,8 +155,7 @@ static zend_string *ec_note_data(smart_str *mentions, bool voice)
 static zend_result ec_attachments_check(ec_db *db, const ec_actor *actor, zend_string **ids, uint32_t n, bool voice,
 	zval *answer)
 {
-	zval *params, rows, *row;
-	smart_str sql = {0};
+	zval rows, *row;
 	zend_result status;
 	uint32_t found = 0;
 
@@ -327,16 +168,8 @@ static zend_result ec_attachments_check(ec_db *db, const ec_actor *actor, zend_s
 	if ((zend_long) n > EC_G(max_attachments)) {
 		return ec_bad_request("%u attachments given, more than ebla_chat.max_attachments (" ZEND_LONG_FMT ")", n, EC_G(max_attachments));
 	}
-	params = safe_emalloc(n, sizeof(zval), 0);
-	for (uint32_t i = 0; i < n; i++) {
-		ZVAL_STR(&params[i], ids[i]);
-	}
-	smart_str_appends(&sql, "SELECT id, created_by_id, parent_id, `type`, name, size FROM attachment WHERE deleted = FALSE AND id IN (");
-	ec_sql_placeholders(&sql, n);
-	smart_str_appendc(&sql, ')');
-	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
-	smart_str_free(&sql);
-	efree(params);
+	status = ec_db_run_in_ids(db, "SELECT id, created_by_id, parent_id, `type`, name, size FROM attachment WHERE deleted = FALSE AND id IN (",
+		NULL, 0, ids, n, ")", &rows, NULL);
 	if (status == FAILURE) {
 		return FAILURE;
 	}
@@ -358,16 +191,9 @@ static zend_result ec_attachments_check(ec_db *db, const ec_actor *actor, zend_s
 			break;
 		}
 		{
-			zval item;
-			array_init_size(&item, 4);
-			add_assoc_str(&item, "id", zend_string_copy(id));
-			ec_add_str_or_null(&item, "name", EC_COL(row, 4));
-			ec_add_str_or_null(&item, "type", EC_COL(row, 3));
-			if (Z_TYPE_P(EC_COL(row, 5)) == IS_NULL) {
-				add_assoc_null(&item, "size");
-			} else {
-				add_assoc_long(&item, "size", ec_val_long(EC_COL(row, 5)));
-			}
+			zval item, zid;
+			ZVAL_STR(&zid, id);
+			ec_attachment_item(&item, &zid, EC_COL(row, 4), EC_COL(row, 3), EC_COL(row, 5));
 			add_next_index_zval(answer, &item);
 		}
 		found++;
@@ -398,26 +224,16 @@ static zend_result ec_attachment_ids(HashTable *list, zend_string ***ids, uint32
  * of the same attachment fail instead of stealing it. EspoCRM's attachment has no modified_at. */
 static zend_result ec_attachments_link(ec_db *db, zend_string *note_id, zend_string **ids, uint32_t n)
 {
-	zval *params;
-	smart_str sql = {0};
+	zval fixed;
 	zend_long affected = 0;
 	zend_result status;
 
 	if (n == 0) {
 		return SUCCESS;
 	}
-	params = safe_emalloc(n + 1, sizeof(zval), 0);
-	ZVAL_STR(&params[0], note_id);
-	for (uint32_t i = 0; i < n; i++) {
-		ZVAL_STR(&params[i + 1], ids[i]);
-	}
-	smart_str_appends(&sql, "UPDATE attachment SET parent_id = ?, parent_type = 'Note', field = 'attachments' "
-		"WHERE deleted = FALSE AND parent_id IS NULL AND id IN (");
-	ec_sql_placeholders(&sql, n);
-	smart_str_appendc(&sql, ')');
-	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n + 1, NULL, &affected);
-	smart_str_free(&sql);
-	efree(params);
+	ZVAL_STR(&fixed, note_id);
+	status = ec_db_run_in_ids(db, "UPDATE attachment SET parent_id = ?, parent_type = 'Note', field = 'attachments' "
+		"WHERE deleted = FALSE AND parent_id IS NULL AND id IN (", &fixed, 1, ids, n, ")", NULL, &affected);
 	if (status == SUCCESS && affected != (zend_long) n) {
 		status = ec_bad_request("An attachment was used by another message meanwhile");
 	}
@@ -425,37 +241,6 @@ static zend_result ec_attachments_link(ec_db *db, zend_string *note_id, zend_str
 }
 
 /* ---- writing ---- */
-
-/* mention_count += delta for the given members who have not read message `number` yet (the
- * counter is "unread messages that mention me"). One statement. */
-static zend_result ec_mentions_adjust(ec_db *db, zend_string *dialog_id, zend_long number, HashTable *user_ids, int delta)
-{
-	uint32_t n = zend_hash_num_elements(user_ids), i = 2;
-	zval *params, *id;
-	smart_str sql = {0};
-	zend_result status;
-
-	if (n == 0) {
-		return SUCCESS;
-	}
-	params = safe_emalloc(n + 2, sizeof(zval), 0);
-	ZVAL_STR(&params[0], dialog_id);
-	ZVAL_LONG(&params[1], number);
-	ZEND_HASH_FOREACH_VAL(user_ids, id) {
-		ZVAL_COPY_VALUE(&params[i++], id);
-	} ZEND_HASH_FOREACH_END();
-	smart_str_appends(&sql, "UPDATE dialog_user");
-	smart_str_appends(&sql, ec_sql_by_dialog_index(db));
-	smart_str_appends(&sql, delta > 0
-		? " SET mention_count = mention_count + 1 WHERE dialog_id = ? AND deleted = FALSE AND last_read_number < ? AND user_id IN ("
-		: " SET mention_count = mention_count - 1 WHERE dialog_id = ? AND deleted = FALSE AND last_read_number < ? AND mention_count > 0 AND user_id IN (");
-	ec_sql_placeholders(&sql, n);
-	smart_str_appendc(&sql, ')');
-	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, i, NULL, NULL);
-	smart_str_free(&sql);
-	efree(params);
-	return status;
-}
 
 /* The ids in list `a` that are not in list `b`, as a new list (linear time). */
 static void ec_ids_minus(zval *a, zval *b, zval *out)
@@ -480,8 +265,7 @@ static void ec_ids_minus(zval *a, zval *b, zval *out)
 static zend_result ec_note_insert(ec_db *db, zend_string *id, zend_string *dialog_id, zend_string *author, zend_string *text,
 	zend_string *data, zend_string *now, zend_long *number)
 {
-	zval params[7], rows;
-	zend_result status;
+	zval params[7];
 
 	ZVAL_STR(&params[0], id);
 	ZVAL_STR(&params[1], text);
@@ -490,255 +274,151 @@ static zend_result ec_note_insert(ec_db *db, zend_string *id, zend_string *dialo
 	ZVAL_STR(&params[4], now);
 	ZVAL_STR(&params[5], dialog_id);
 	ZVAL_STR(&params[6], author);
-	if (db->dialect == EC_PGSQL) {
-		status = ec_db_query(db, "INSERT INTO note (id, deleted, post, data, \"type\", is_global, is_internal, is_pinned, "
-			"created_at, modified_at, parent_id, parent_type, created_by_id) "
-			"VALUES (?, FALSE, ?, ?, 'Post', FALSE, FALSE, FALSE, ?, ?, ?, 'Dialog', ?) RETURNING \"number\"", params, 7, &rows);
-		if (status == SUCCESS) {
-			*number = ec_val_long(EC_COL(zend_hash_index_find(Z_ARRVAL(rows), 0), 0));
-			zval_ptr_dtor(&rows);
-		}
-		return status;
-	}
-	/* MySQL: LAST_INSERT_ID() is the AUTO_INCREMENT number; SQLite: the trigger copies the rowid. */
-	status = ec_db_exec(db, "INSERT INTO note (id, deleted, post, data, `type`, is_global, is_internal, is_pinned, "
+	return ec_db_insert_number(db, "INSERT INTO note (id, deleted, post, data, `type`, is_global, is_internal, is_pinned, "
 		"created_at, modified_at, parent_id, parent_type, created_by_id) "
-		"VALUES (?, FALSE, ?, ?, 'Post', FALSE, FALSE, FALSE, ?, ?, ?, 'Dialog', ?)", params, 7, NULL);
-	return status == SUCCESS ? ec_db_last_insert_id(db, number) : FAILURE;
-}
-
-/* Counters (SPEC §2): one more live message, and the author has read everything up to it. The
- * dialog row is locked, so message_count + 1 is the count the author has read. One statement
- * where the database can update two tables at once (MySQL multi-table UPDATE, a PostgreSQL
- * data-modifying CTE), two on SQLite (in process, no round trip to save). */
-static zend_result ec_post_counters(ec_db *db, ec_dialog *d, zend_long number, zend_string *note_id, zend_string *now)
-{
-	zval params[9];
-
-	ZVAL_LONG(&params[0], number);
-	ZVAL_STR(&params[1], note_id);
-	ZVAL_STR(&params[2], now);
-	ZVAL_STR(&params[3], now);
-	ZVAL_STR(&params[4], d->id);
-	ZVAL_LONG(&params[5], d->message_count + 1);
-	ZVAL_LONG(&params[6], number);
-	ZVAL_LONG(&params[7], number);
-	ZVAL_LONG(&params[8], d->membership_id);
-	if (db->dialect == EC_MYSQL) {
-		/* Its one statement names the dialog after the membership values. */
-		ZVAL_LONG(&params[4], d->message_count + 1);
-		ZVAL_LONG(&params[5], number);
-		ZVAL_LONG(&params[6], number);
-		ZVAL_STR(&params[7], d->id);
-	}
-	switch (db->dialect) {
-		case EC_MYSQL:
-			return ec_db_exec(db, "UPDATE dialog d, dialog_user du SET d.message_count = d.message_count + 1, "
-				"d.last_message_number = ?, d.last_message_id = ?, d.last_message_at = ?, d.modified_at = ?, "
-				"du.read_count = ?, du.last_read_number = ?, du.notified_number = ?, du.mention_count = 0 "
-				"WHERE d.id = ? AND du.dialog_id = d.id AND du.id = ?", params, 9, NULL);
-		case EC_PGSQL:
-			return ec_db_exec(db, "WITH d AS (UPDATE dialog SET message_count = message_count + 1, last_message_number = ?, "
-				"last_message_id = ?, last_message_at = ?, modified_at = ? WHERE id = ? RETURNING id) "
-				"UPDATE dialog_user SET read_count = ?, last_read_number = ?, notified_number = ?, mention_count = 0 "
-				"WHERE id = ?", params, 9, NULL);
-		default:
-			if (ec_db_exec(db, "UPDATE dialog SET message_count = message_count + 1, last_message_number = ?, "
-					"last_message_id = ?, last_message_at = ?, modified_at = ? WHERE id = ?", params, 5, NULL) == FAILURE) {
-				return FAILURE;
-			}
-			return ec_db_exec(db, "UPDATE dialog_user SET read_count = ?, last_read_number = ?, notified_number = ?, "
-				"mention_count = 0 WHERE id = ?", params + 5, 4, NULL);
-	}
-}
-
-/* eblaChat.message to every member with their own counts after this post, computed from the
- * memberships read under the lock (the author: all read), and the stream panel refresh. */
-static void ec_post_events(ec_events *ev, ec_dialog *d, zval *members, const ec_actor *author, zend_string *note_id,
-	zend_long number, zval *mention_ids)
-{
-	smart_str common = {0}, fields = {0};
-	zend_string *topic = zend_string_init("eblaChat.message", sizeof("eblaChat.message") - 1, 0);
-	HashTable mentioned;
-	zval *row, *id;
-
-	zend_hash_init(&mentioned, 8, NULL, NULL, 0);
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(mention_ids), id) {
-		zend_hash_add_empty_element(&mentioned, Z_STR_P(id));
-	} ZEND_HASH_FOREACH_END();
-	smart_str_appends(&common, "\"dialogId\":");
-	ec_json_str(&common, d->id);
-	smart_str_appends(&common, ",\"messageId\":");
-	ec_json_str(&common, note_id);
-	smart_str_appends(&common, ",\"number\":");
-	smart_str_append_long(&common, number);
-	smart_str_appends(&common, ",\"authorId\":");
-	ec_json_str(&common, author->id);
-	smart_str_0(&common);
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(members), row) {
-		zval *user = EC_COL(row, EC_DIALOG_COLUMN_COUNT);
-		bool is_author;
-		zend_long unread, mentions;
-		if (Z_TYPE_P(user) != IS_STRING) {
-			continue;
-		}
-		is_author = zend_string_equals(Z_STR_P(user), author->id);
-		unread = is_author ? 0 : d->message_count + 1 - ec_val_long(EC_COL(row, EC_DU_READ_COUNT));
-		mentions = is_author ? 0 : ec_val_long(EC_COL(row, EC_DU_MENTIONS)) + zend_hash_exists(&mentioned, Z_STR_P(user));
-		smart_str_append(&fields, common.s);
-		smart_str_appends(&fields, ",\"unread\":");
-		smart_str_append_long(&fields, unread > 0 ? unread : 0);
-		smart_str_appends(&fields, ",\"mentions\":");
-		smart_str_append_long(&fields, mentions);
-		ec_events_add(ev, topic, Z_STR_P(user), ZSTR_VAL(fields.s), ZSTR_LEN(fields.s));
-		ZSTR_LEN(fields.s) = 0;
-	} ZEND_HASH_FOREACH_END();
-	ec_events_stream_update(ev, d->id, author->id, NULL);
-	zend_hash_destroy(&mentioned);
-	smart_str_free(&common);
-	smart_str_free(&fields);
-	zend_string_release(topic);
+		"VALUES (?, FALSE, ?, ?, 'Post', FALSE, FALSE, FALSE, ?, ?, ?, 'Dialog', ?)", params, 7, "number", number);
 }
 
 static const char *const ec_post_options[] = {"voice", "acl", NULL};
 
+typedef struct {
+	zend_string *dialog_id, *text;
+	zend_string **attachments;
+	uint32_t n_attachments;
+	bool voice;
+	/* written by the attempt that committed */
+	zend_string *row_dialog_id, *note_id, *now;
+	zend_long number;
+	zval mention_ids;
+} ec_post;
+
+static void ec_post_reset(ec_post *p)
+{
+	if (p->row_dialog_id) zend_string_release(p->row_dialog_id);
+	if (p->note_id) zend_string_release(p->note_id);
+	if (p->now) zend_string_release(p->now);
+	p->row_dialog_id = p->note_id = p->now = NULL;
+	zval_ptr_dtor(&p->mention_ids);
+	ZVAL_UNDEF(&p->mention_ids);
+}
+
+/* A user who lost access to the other member of a direct dialog may read it but not post. */
+static zend_result ec_post_allowed(ec_db *db, const ec_actor *actor, ec_dialog *d)
+{
+	zend_string *other = d->direct ? ec_direct_other(&d->row, actor->id) : NULL;
+	zend_result allowed = other ? ec_acl_require_partners(db, actor, &other, 1, EC_ACL_POST) : SUCCESS;
+
+	if (other) {
+		zend_string_release(other);
+	}
+	return allowed;
+}
+
+/* The note, its attachments, the counters and the mentions; then the events. */
+static zend_result ec_post_write(ec_write *w, ec_post *p, ec_dialog *d, zval *members)
+{
+	smart_str mentions = {0};
+	zend_string *data = NULL;
+	zend_result status = FAILURE;
+
+	if (ec_mentions_build(&w->db, d->id, w->actor, p->text, &mentions, &p->mention_ids) == SUCCESS) {
+		p->note_id = ec_id_generate();
+		p->now = ec_now_utc();
+		data = ec_note_data(&mentions, p->voice);
+		status = ec_note_insert(&w->db, p->note_id, d->id, w->actor->id, p->text, data, p->now, &p->number);
+	}
+	if (status == SUCCESS
+		&& ec_attachments_link(&w->db, p->note_id, p->attachments, p->n_attachments) == SUCCESS
+		&& ec_counters_post(&w->db, d->id, d->message_count, d->membership_id, p->number, p->note_id, p->now) == SUCCESS
+		&& ec_counters_mentions(&w->db, d->id, p->number, Z_ARRVAL(p->mention_ids), +1) == SUCCESS) {
+		if (Z_TYPE_P(members) == IS_ARRAY) {
+			ec_events_post(&w->ev, d->id, d->message_count, members, w->actor->id, p->note_id, p->number, &p->mention_ids);
+		}
+	} else {
+		status = FAILURE;
+	}
+	smart_str_free(&mentions);
+	if (data) zend_string_release(data);
+	return status;
+}
+
+/* One attempt of a post, under the dialog's row lock. */
+static zend_result ec_post_step(ec_write *w, void *state)
+{
+	ec_post *p = state;
+	zval members;
+	ec_dialog d;
+	zend_result status = FAILURE;
+
+	ec_post_reset(p);
+	ZVAL_UNDEF(&d.row);
+	ZVAL_UNDEF(&members);
+	/* With Redis on, the members come with the locked read: the events need no query of their own. */
+	if (ec_dialog_load_ex(&w->db, w->actor, p->dialog_id, EC_WRITE, &d, ec_fanout_enabled() ? &members : NULL) == SUCCESS
+		&& ec_post_allowed(&w->db, w->actor, &d) == SUCCESS) {
+		p->row_dialog_id = zend_string_copy(d.id);
+		status = ec_post_write(w, p, &d, &members);
+	}
+	zval_ptr_dtor(&members);
+	ec_dialog_free(&d);
+	return status;
+}
+
+/* The answer is what was just written: no need to read it back. */
+static void ec_post_answer(const ec_actor *actor, ec_post *p, zval *attachments, zval *return_value)
+{
+	array_init_size(return_value, 12);
+	add_assoc_str(return_value, "id", zend_string_copy(p->note_id));
+	add_assoc_long(return_value, "number", p->number);
+	add_assoc_str(return_value, "dialogId", zend_string_copy(p->row_dialog_id));
+	add_assoc_str(return_value, "authorId", zend_string_copy(actor->id));
+	add_assoc_str(return_value, "authorName", zend_string_copy(actor->name));
+	add_assoc_str(return_value, "text", zend_string_copy(p->text));
+	add_assoc_str(return_value, "createdAt", zend_string_copy(p->now));
+	add_assoc_str(return_value, "modifiedAt", zend_string_copy(p->now));
+	add_assoc_bool(return_value, "edited", false);
+	add_assoc_bool(return_value, "voice", p->voice);
+	Z_ADDREF(p->mention_ids);
+	add_assoc_zval(return_value, "mentions", &p->mention_ids);
+	Z_ADDREF_P(attachments);
+	add_assoc_zval(return_value, "attachments", attachments);
+}
+
 ZEND_FUNCTION(ebla_chat_post)
 {
-	zval *zpdo, mention_ids, answer_attachments, members;
-	zend_string *actor_id, *dialog_id, *text, *note_id = NULL, *now = NULL, *data = NULL;
+	zval *zpdo, answer_attachments;
+	zend_string *actor_id;
 	HashTable *attachment_list = NULL, *opts = NULL, *acl = NULL;
-	zend_string **attachments = NULL;
-	uint32_t n_attachments = 0;
-	smart_str mentions = {0};
-	const ec_actor *actor;
-	zend_long number = 0;
-	bool voice;
-	ec_dialog d;
-	ec_db db;
-	ec_events ev;
-	int retries = 0;
+	ec_post p = {0};
+	ec_write w;
 
 	ZEND_PARSE_PARAMETERS_START(4, 6)
 		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
 		Z_PARAM_STR(actor_id)
-		Z_PARAM_STR(dialog_id)
-		Z_PARAM_STR(text)
+		Z_PARAM_STR(p.dialog_id)
+		Z_PARAM_STR(p.text)
 		Z_PARAM_OPTIONAL
 		Z_PARAM_ARRAY_HT(attachment_list)
 		Z_PARAM_ARRAY_HT(opts)
 	ZEND_PARSE_PARAMETERS_END();
 
-	ZVAL_UNDEF(&d.row);
-	ZVAL_UNDEF(&mention_ids);
-	ZVAL_UNDEF(&members);
+	ZVAL_UNDEF(&p.mention_ids);
 	array_init(&answer_attachments);
-	ec_events_init(&ev);
-	if (ec_options_check(opts, ec_post_options) == FAILURE
-		|| ec_option_bool(opts, "voice", false, &voice) == FAILURE
-		|| ec_option_array(opts, "acl", &acl) == FAILURE
-		|| ec_id_require(actor_id, "actorId") == FAILURE
-		|| ec_id_require(dialog_id, "dialogId") == FAILURE
-		|| ec_attachment_ids(attachment_list, &attachments, &n_attachments) == FAILURE) {
-		goto fail;
+	if (ec_options_check(opts, ec_post_options) == SUCCESS
+		&& ec_option_bool(opts, "voice", false, &p.voice) == SUCCESS
+		&& ec_option_array(opts, "acl", &acl) == SUCCESS
+		&& ec_id_require(actor_id, "actorId") == SUCCESS
+		&& ec_id_require(p.dialog_id, "dialogId") == SUCCESS
+		&& ec_attachment_ids(attachment_list, &p.attachments, &p.n_attachments) == SUCCESS
+		&& ec_text_require(p.text, p.n_attachments > 0) == SUCCESS
+		&& ec_write_open(&w, zpdo, actor_id, acl) == SUCCESS
+		&& ec_attachments_check(&w.db, w.actor, p.attachments, p.n_attachments, p.voice, &answer_attachments) == SUCCESS
+		&& ec_write_run(&w, ec_post_step, &p) == SUCCESS) {
+		ec_post_answer(w.actor, &p, &answer_attachments, return_value);
 	}
-	if (ec_text_require(text, n_attachments > 0) == FAILURE
-		|| ec_db_init(&db, zpdo) == FAILURE
-		|| !(actor = ec_acl_actor(&db, actor_id, acl))
-		|| ec_attachments_check(&db, actor, attachments, n_attachments, voice, &answer_attachments) == FAILURE) {
-		goto fail;
-	}
-attempt:
-	if (ec_tx_begin(&db) == FAILURE) {
-		goto fail;
-	}
-	/* With Redis on, the members come with the locked read: the events need no query of their own. */
-	if (ec_dialog_load_ex(&db, actor, dialog_id, EC_WRITE, &d, ec_fanout_enabled() ? &members : NULL) == FAILURE) {
-		goto abort;
-	}
-	if (d.direct) {
-		/* A user who lost access to the other member may read the dialog but not post into it. */
-		zend_string *other = ec_direct_other(&d.row, actor->id);
-		zend_result allowed = other ? ec_acl_require_partners(&db, actor, &other, 1, EC_ACL_POST) : SUCCESS;
-		if (other) {
-			zend_string_release(other);
-		}
-		if (allowed == FAILURE) {
-			goto abort;
-		}
-	}
-	if (ec_mentions_build(&db, d.id, actor, text, &mentions, &mention_ids) == FAILURE) {
-		goto abort;
-	}
-	note_id = ec_id_generate();
-	now = ec_now_utc();
-	data = ec_note_data(&mentions, voice);
-	if (ec_note_insert(&db, note_id, d.id, actor->id, text, data, now, &number) == FAILURE
-		|| ec_attachments_link(&db, note_id, attachments, n_attachments) == FAILURE) {
-		goto abort;
-	}
-
-	if (ec_post_counters(&db, &d, number, note_id, now) == FAILURE) {
-		goto abort;
-	}
-	if (ec_mentions_adjust(&db, d.id, number, Z_ARRVAL(mention_ids), +1) == FAILURE) {
-		goto abort;
-	}
-	if (Z_TYPE(members) == IS_ARRAY) {
-		ec_post_events(&ev, &d, &members, actor, note_id, number, &mention_ids);
-	}
-	if (ec_tx_commit(&db, &ev) == FAILURE) {
-		goto fail;
-	}
-	/* The answer is what was just written: no need to read it back. */
-	array_init_size(return_value, 12);
-	add_assoc_str(return_value, "id", zend_string_copy(note_id));
-	add_assoc_long(return_value, "number", number);
-	add_assoc_str(return_value, "dialogId", zend_string_copy(d.id));
-	add_assoc_str(return_value, "authorId", zend_string_copy(actor->id));
-	add_assoc_str(return_value, "authorName", zend_string_copy(actor->name));
-	add_assoc_str(return_value, "text", zend_string_copy(text));
-	add_assoc_str(return_value, "createdAt", zend_string_copy(now));
-	add_assoc_str(return_value, "modifiedAt", zend_string_copy(now));
-	add_assoc_bool(return_value, "edited", false);
-	add_assoc_bool(return_value, "voice", voice);
-	Z_ADDREF(mention_ids);
-	add_assoc_zval(return_value, "mentions", &mention_ids);
-	Z_ADDREF(answer_attachments);
-	add_assoc_zval(return_value, "attachments", &answer_attachments);
-	goto done;
-
-abort:
-	ec_tx_abort(&db);
-	if (ec_tx_retry(&db, &retries)) {
-		/* Our own transaction was a deadlock victim (or failed to serialize): run it again. */
-		ec_dialog_free(&d);
-		zval_ptr_dtor(&members);
-		ZVAL_UNDEF(&members);
-		ec_events_free(&ev);
-		ec_events_init(&ev);
-		smart_str_free(&mentions);
-		zval_ptr_dtor(&mention_ids);
-		ZVAL_UNDEF(&mention_ids);
-		if (note_id) zend_string_release(note_id);
-		if (now) zend_string_release(now);
-		if (data) zend_string_release(data);
-		note_id = now = data = NULL;
-		goto attempt;
-	}
-fail:
-	zval_ptr_dtor(return_value);
-	ZVAL_NULL(return_value);
-done:
 	zval_ptr_dtor(&answer_attachments);
-	zval_ptr_dtor(&members);
-	ec_dialog_free(&d);
-	ec_events_free(&ev);
-	ec_ids_free(attachments, n_attachments);
-	smart_str_free(&mentions);
-	zval_ptr_dtor(&mention_ids);
-	if (note_id) zend_string_release(note_id);
-	if (now) zend_string_release(now);
-	if (data) zend_string_release(data);
+	ec_ids_free(p.attachments, p.n_attachments);
+	ec_post_reset(&p);
 }
 
 zend_result ec_messages_history(ec_db *db, const ec_actor *actor, zend_string *dialog_id, zend_long limit,
@@ -864,39 +544,24 @@ static void ec_note_mentions(zval *data, zval *out)
 }
 
 /* eblaChat.update to every member, and the stream panel refresh. */
-static zend_result ec_events_update(ec_db *db, ec_events *ev, zend_string *dialog_id, zend_string *note_id,
-	zend_string *author, const char *action)
-{
-	smart_str common = {0};
-	zend_result status;
-
-	if (!ec_fanout_enabled()) {
-		return SUCCESS;
-	}
-	smart_str_appends(&common, "\"dialogId\":");
-	ec_json_str(&common, dialog_id);
-	smart_str_appends(&common, ",\"messageId\":");
-	ec_json_str(&common, note_id);
-	smart_str_append_printf(&common, ",\"action\":\"%s\"", action);
-	smart_str_0(&common);
-	status = ec_events_to_members(db, ev, dialog_id, "eblaChat.update", ZSTR_VAL(common.s), ZSTR_LEN(common.s));
-	smart_str_free(&common);
-	ec_events_stream_update(ev, dialog_id, author, note_id);
-	return status;
-}
-
 /* One attempt of an edit: lock the dialog, then read the message as of now (a delete that
  * committed meanwhile makes it NotFound, before anything is written), move the mention
  * counters with the new text, write. Rolled back on failure. */
-static zend_result ec_message_edit_tx(ec_db *db, const ec_actor *actor, zend_string *note_id, zend_string *dialog_id,
-	zend_string *text, bool has_attachments, zend_string *author)
+typedef struct {
+	zend_string *note_id, *dialog_id, *text, *author;
+} ec_change;
+
+static zend_result ec_message_edit_step(ec_write *w, void *state)
 {
+	const ec_change *c = state;
+	ec_db *db = &w->db;
+	const ec_actor *actor = w->actor;
+	zend_string *note_id = c->note_id, *text = c->text;
 	zval note, params[5], ids, old, added, removed;
 	zend_string *now = NULL, *data = NULL;
 	smart_str mentions = {0};
 	zend_long affected = 0;
 	ec_dialog d;
-	ec_events ev;
 	bool voice;
 	zend_result status = FAILURE;
 
@@ -906,14 +571,10 @@ static zend_result ec_message_edit_tx(ec_db *db, const ec_actor *actor, zend_str
 	ZVAL_UNDEF(&old);
 	ZVAL_UNDEF(&added);
 	ZVAL_UNDEF(&removed);
-	ec_events_init(&ev);
-	if (ec_tx_begin(db) == FAILURE) {
-		return FAILURE;
-	}
-	if (ec_dialog_load(db, actor, dialog_id, EC_WRITE, &d) == FAILURE
+	if (ec_dialog_load(db, actor, c->dialog_id, EC_WRITE, &d) == FAILURE
 		|| ec_message_find(db, note_id, true, &note) == FAILURE
 		|| ec_mentions_build(db, d.id, actor, text, &mentions, &ids) == FAILURE) {
-		goto abort;
+		goto done;
 	}
 	{
 		zval probe;
@@ -927,9 +588,9 @@ static zend_result ec_message_edit_tx(ec_db *db, const ec_actor *actor, zend_str
 	ec_note_mentions(EC_COL(&note, 3), &old);
 	ec_ids_minus(&ids, &old, &added);
 	ec_ids_minus(&old, &ids, &removed);
-	if (ec_mentions_adjust(db, d.id, ec_val_long(EC_COL(&note, 2)), Z_ARRVAL(added), +1) == FAILURE
-		|| ec_mentions_adjust(db, d.id, ec_val_long(EC_COL(&note, 2)), Z_ARRVAL(removed), -1) == FAILURE) {
-		goto abort;
+	if (ec_counters_mentions(db, d.id, ec_val_long(EC_COL(&note, 2)), Z_ARRVAL(added), +1) == FAILURE
+		|| ec_counters_mentions(db, d.id, ec_val_long(EC_COL(&note, 2)), Z_ARRVAL(removed), -1) == FAILURE) {
+		goto done;
 	}
 	now = ec_now_utc();
 	data = ec_note_data(&mentions, voice);
@@ -940,24 +601,16 @@ static zend_result ec_message_edit_tx(ec_db *db, const ec_actor *actor, zend_str
 	ZVAL_STR(&params[4], note_id);
 	if (ec_db_exec(db, "UPDATE note SET post = ?, data = ?, modified_at = ?, modified_by_id = ? WHERE id = ? AND deleted = FALSE",
 			params, 5, &affected) == FAILURE) {
-		goto abort;
+		goto done;
 	}
 	if (affected != 1) {
 		/* Cannot happen under the dialog lock; never write half an edit if it does. */
 		ec_not_found("Message %s not found", ZSTR_VAL(note_id));
-		goto abort;
+		goto done;
 	}
-	if (ec_events_update(db, &ev, d.id, note_id, author, "edit") == FAILURE) {
-		goto abort;
-	}
-	status = ec_tx_commit(db, &ev);
-	goto done;
-
-abort:
-	ec_tx_abort(db);
+	status = ec_events_message_update(db, &w->ev, d.id, note_id, c->author, "edit");
 done:
 	ec_dialog_free(&d);
-	ec_events_free(&ev);
 	smart_str_free(&mentions);
 	zval_ptr_dtor(&ids);
 	zval_ptr_dtor(&note);
@@ -969,14 +622,28 @@ done:
 	return status;
 }
 
+/* Whether the message carries attachments (linked once, when it was posted). */
+static zend_result ec_note_has_attachments(ec_db *db, zend_string *note_id, bool *has)
+{
+	zval param, rows;
+
+	ZVAL_STR(&param, note_id);
+	if (ec_db_query(db, "SELECT COUNT(*) FROM attachment WHERE parent_type = 'Note' AND parent_id = ? AND deleted = FALSE",
+			&param, 1, &rows) == FAILURE) {
+		return FAILURE;
+	}
+	*has = ec_val_long(EC_COL(zend_hash_index_find(Z_ARRVAL(rows), 0), 0)) > 0;
+	zval_ptr_dtor(&rows);
+	return SUCCESS;
+}
+
 ZEND_FUNCTION(ebla_chat_message_edit)
 {
 	zval *zpdo, note;
-	zend_string *actor_id, *note_id, *text, *dialog_id = NULL, *author = NULL;
-	const ec_actor *actor;
-	ec_db db;
+	zend_string *actor_id, *note_id, *text;
+	ec_change c = {0};
+	ec_write w;
 	bool has_attachments;
-	int attempt = 0;
 
 	ZEND_PARSE_PARAMETERS_START(4, 4)
 		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
@@ -986,71 +653,43 @@ ZEND_FUNCTION(ebla_chat_message_edit)
 	ZEND_PARSE_PARAMETERS_END();
 
 	ZVAL_UNDEF(&note);
+	c.note_id = note_id;
+	c.text = text;
 	/* Who may edit and where the message lives never change: checked before the transaction
-	 * (the message itself is read again under the dialog lock). */
-	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
-		|| ec_message_for_change(&db, actor, note_id, "edit", false, &note, &author) == FAILURE) {
-		goto fail;
+	 * (the message itself is read again under the dialog lock). An edit may empty the text only
+	 * of a message that carries attachments. */
+	if (ec_write_open(&w, zpdo, actor_id, NULL) == SUCCESS
+		&& ec_message_for_change(&w.db, w.actor, note_id, "edit", false, &note, &c.author) == SUCCESS
+		&& (c.dialog_id = Z_STR_P(EC_COL(&note, 0)))
+		&& ec_note_has_attachments(&w.db, note_id, &has_attachments) == SUCCESS
+		&& ec_text_require(text, has_attachments) == SUCCESS
+		&& ec_write_run(&w, ec_message_edit_step, &c) == SUCCESS) {
+		ec_message_answer(&w.db, note_id, return_value);
 	}
-	dialog_id = zend_string_copy(Z_STR_P(EC_COL(&note, 0)));
-	/* An edit may empty the text only of a message that carries attachments (linked once, when
-	 * the message was posted). */
-	{
-		zval param, rows;
-		ZVAL_STR(&param, note_id);
-		if (ec_db_query(&db, "SELECT COUNT(*) FROM attachment WHERE parent_type = 'Note' AND parent_id = ? AND deleted = FALSE",
-				&param, 1, &rows) == FAILURE) {
-			goto fail;
-		}
-		has_attachments = ec_val_long(EC_COL(zend_hash_index_find(Z_ARRVAL(rows), 0), 0)) > 0;
-		zval_ptr_dtor(&rows);
-	}
-	if (ec_text_require(text, has_attachments) == FAILURE) {
-		goto fail;
-	}
-	while (ec_message_edit_tx(&db, actor, note_id, dialog_id, text, has_attachments, author) == FAILURE) {
-		if (!ec_tx_retry(&db, &attempt)) {
-			goto fail;
-		}
-	}
-	if (ec_message_answer(&db, note_id, return_value) == FAILURE) {
-		goto fail;
-	}
-	goto done;
-
-fail:
-	zval_ptr_dtor(return_value);
-	ZVAL_NULL(return_value);
-done:
 	zval_ptr_dtor(&note);
-	if (dialog_id) zend_string_release(dialog_id);
-	if (author) zend_string_release(author);
+	if (c.author) zend_string_release(c.author);
 }
 
 /* One attempt of a delete: lock the dialog, then read the message and its mentions as of now,
  * and write the counters from what was read under the lock. Rolled back on failure. */
-static zend_result ec_message_delete_tx(ec_db *db, const ec_actor *actor, zend_string *note_id, zend_string *dialog_id)
+static zend_result ec_message_delete_step(ec_write *w, void *state)
 {
-	zval note, params[5], mentioned, last, *row;
+	const ec_change *c = state;
+	ec_db *db = &w->db;
+	zend_string *note_id = c->note_id;
+	zval note, params[2], mentioned;
 	zend_string *now = NULL, *author = NULL;
 	zend_long number, affected = 0;
 	ec_dialog d;
-	ec_events ev;
-	char sql[512];
 	zend_result status = FAILURE;
 
 	ZVAL_UNDEF(&d.row);
 	ZVAL_UNDEF(&note);
 	ZVAL_UNDEF(&mentioned);
-	ZVAL_UNDEF(&last);
-	ec_events_init(&ev);
-	if (ec_tx_begin(db) == FAILURE) {
-		return FAILURE;
-	}
 	/* Admins may delete in dialogs they do not belong to. */
-	if (ec_dialog_load(db, actor, dialog_id, EC_MODERATE, &d) == FAILURE
+	if (ec_dialog_load(db, w->actor, c->dialog_id, EC_MODERATE, &d) == FAILURE
 		|| ec_message_find(db, note_id, true, &note) == FAILURE) {
-		goto abort;
+		goto done;
 	}
 	number = ec_val_long(EC_COL(&note, 2));
 	author = ec_val_str(EC_COL(&note, 1));
@@ -1058,60 +697,23 @@ static zend_result ec_message_delete_tx(ec_db *db, const ec_actor *actor, zend_s
 	ZVAL_STR(&params[0], now);
 	ZVAL_STR(&params[1], note_id);
 	if (ec_db_exec(db, "UPDATE note SET deleted = TRUE, modified_at = ? WHERE id = ? AND deleted = FALSE", params, 2, &affected) == FAILURE) {
-		goto abort;
+		goto done;
 	}
 	if (affected != 1) {
 		ec_not_found("Message %s not found", ZSTR_VAL(note_id));
-		goto abort;
-	}
-	/* Exact counts: members who had read it had it in read_count. By the dialog_id index only,
-	 * so no other dialog's memberships are locked. */
-	ZVAL_STR(&params[0], d.id);
-	ZVAL_LONG(&params[1], number);
-	snprintf(sql, sizeof(sql), "UPDATE dialog_user%s SET read_count = read_count - 1 WHERE dialog_id = ? AND deleted = FALSE "
-		"AND last_read_number >= ? AND read_count > 0", ec_sql_by_dialog_index(db));
-	if (ec_db_exec(db, sql, params, 2, NULL) == FAILURE) {
-		goto abort;
+		goto done;
 	}
 	/* Mentions of it that were still unread are gone with it. */
 	ec_note_mentions(EC_COL(&note, 3), &mentioned);
-	if (ec_mentions_adjust(db, d.id, number, Z_ARRVAL(mentioned), -1) == FAILURE) {
-		goto abort;
+	if (ec_counters_delete(db, d.id, number, Z_ARRVAL(mentioned)) == FAILURE
+		|| ec_events_message_update(db, &w->ev, d.id, note_id, author, "delete") == FAILURE) {
+		goto done;
 	}
-	/* The dialog's last message is now the newest live one (or none): one live message less. */
-	ZVAL_STR(&params[0], d.id);
-	snprintf(sql, sizeof(sql), "SELECT id, `number`, created_at FROM note%s WHERE parent_id = ? AND parent_type = 'Dialog' "
-		"AND `type` = 'Post' AND deleted = FALSE ORDER BY `number` DESC LIMIT 1%s", ec_sql_note_by_dialog_index(db), ec_sql_current(db));
-	if (ec_db_query(db, sql, params, 1, &last) == FAILURE) {
-		goto abort;
-	}
-	row = zend_hash_index_find(Z_ARRVAL(last), 0);
-	if (row) {
-		ZVAL_COPY_VALUE(&params[0], EC_COL(row, 1));
-		ZVAL_COPY_VALUE(&params[1], EC_COL(row, 0));
-		ZVAL_COPY_VALUE(&params[2], EC_COL(row, 2));
-	} else {
-		ZVAL_LONG(&params[0], 0);
-		ZVAL_NULL(&params[1]);
-		ZVAL_NULL(&params[2]);
-	}
-	ZVAL_STR(&params[3], d.id);
-	if (ec_db_exec(db, "UPDATE dialog SET message_count = CASE WHEN message_count > 0 THEN message_count - 1 ELSE 0 END, "
-			"last_message_number = ?, last_message_id = ?, last_message_at = ? WHERE id = ?", params, 4, NULL) == FAILURE
-		|| ec_events_update(db, &ev, d.id, note_id, author, "delete") == FAILURE) {
-		goto abort;
-	}
-	status = ec_tx_commit(db, &ev);
-	goto done;
-
-abort:
-	ec_tx_abort(db);
+	status = SUCCESS;
 done:
 	ec_dialog_free(&d);
-	ec_events_free(&ev);
 	zval_ptr_dtor(&note);
 	zval_ptr_dtor(&mentioned);
-	zval_ptr_dtor(&last);
 	if (author) zend_string_release(author);
 	if (now) zend_string_release(now);
 	return status;
@@ -1120,10 +722,9 @@ done:
 ZEND_FUNCTION(ebla_chat_message_delete)
 {
 	zval *zpdo, note;
-	zend_string *actor_id, *note_id, *dialog_id, *author = NULL;
-	const ec_actor *actor;
-	ec_db db;
-	int attempt = 0;
+	zend_string *actor_id, *note_id;
+	ec_change c = {0};
+	ec_write w;
 
 	ZEND_PARSE_PARAMETERS_START(3, 3)
 		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
@@ -1132,17 +733,12 @@ ZEND_FUNCTION(ebla_chat_message_delete)
 	ZEND_PARSE_PARAMETERS_END();
 
 	ZVAL_UNDEF(&note);
-	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
-		|| ec_message_for_change(&db, actor, note_id, "delete", true, &note, &author) == FAILURE) {
-		goto done;
+	c.note_id = note_id;
+	if (ec_write_open(&w, zpdo, actor_id, NULL) == SUCCESS
+		&& ec_message_for_change(&w.db, w.actor, note_id, "delete", true, &note, &c.author) == SUCCESS) {
+		c.dialog_id = Z_STR_P(EC_COL(&note, 0));
+		ec_write_run(&w, ec_message_delete_step, &c);
 	}
-	dialog_id = Z_STR_P(EC_COL(&note, 0));
-	while (ec_message_delete_tx(&db, actor, note_id, dialog_id) == FAILURE) {
-		if (!ec_tx_retry(&db, &attempt)) {
-			break;
-		}
-	}
-done:
 	zval_ptr_dtor(&note);
-	if (author) zend_string_release(author);
+	if (c.author) zend_string_release(c.author);
 }

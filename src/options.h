@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* options: the `$options` arrays of the API. Unknown keys and values of the wrong kind are a
  * BadRequest naming the key; numbers may come as numeric strings (HTTP parameters do). */
 #ifndef EC_OPTIONS_H

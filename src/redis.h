@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* redis: the Redis side of the fan-out, on hiredis 0.14 (Debian 12) or 1.x.
  * Parses ebla_chat.redis_url, opens connections with a connect and a command timeout (AUTH and
  * SELECT included), keeps one persistent connection per Redis node for the life of the process,

@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* schema: see schema.h. Tables are data: one column list per table, rendered per dialect. */
 #include "php.h"
 #include "zend_smart_str.h"
@@ -348,9 +353,10 @@ static zend_result ec_create_table(ec_db *db, const ec_table *t, zval *ran)
 static zend_result ec_existing_tables(ec_db *db, HashTable *names)
 {
 	zval rows, *row;
-	const char *sql = db->dialect == EC_MYSQL ? "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()"
-		: db->dialect == EC_PGSQL ? "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-		: "SELECT name FROM sqlite_master WHERE type = 'table'";
+	const char *sql = ec_sql_pick(db,
+		"SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()",
+		"SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()",
+		"SELECT name FROM sqlite_master WHERE type = 'table'");
 
 	if (ec_db_query(db, sql, NULL, 0, &rows) == FAILURE) {
 		return FAILURE;
@@ -423,14 +429,15 @@ static zend_string *ec_default_normalize(zval *v)
 	return out;
 }
 
-/* Rows of a catalog query about one table (its one parameter). */
-static zend_result ec_catalog_rows(ec_db *db, const char *sql, const char *table, zval *rows)
+/* Rows of a catalog query about one table (its one parameter), written for each dialect. */
+static zend_result ec_catalog_rows(ec_db *db, const char *mysql, const char *pgsql, const char *sqlite, const char *table,
+	zval *rows)
 {
 	zval param;
 	zend_result status;
 
 	ZVAL_STRING(&param, table);
-	status = ec_db_query(db, sql, &param, 1, rows);
+	status = ec_db_query(db, ec_sql_pick(db, mysql, pgsql, sqlite), &param, 1, rows);
 	zval_ptr_dtor(&param);
 	return status;
 }
@@ -439,15 +446,14 @@ static zend_result ec_catalog_rows(ec_db *db, const char *sql, const char *table
 static zend_result ec_columns_of(ec_db *db, const char *table, HashTable *out)
 {
 	zval rows, *row;
-	const char *sql = db->dialect == EC_MYSQL
-		? "SELECT column_name, data_type, character_maximum_length, is_nullable, column_default FROM information_schema.columns "
-		  "WHERE table_schema = DATABASE() AND table_name = ?"
-		: db->dialect == EC_PGSQL
-		? "SELECT column_name, data_type, character_maximum_length, is_nullable, column_default FROM information_schema.columns "
-		  "WHERE table_schema = current_schema() AND table_name = ?"
-		: "SELECT name, type, NULL, CASE WHEN \"notnull\" = 1 THEN 'NO' ELSE 'YES' END, dflt_value FROM pragma_table_info(?)";
 
-	if (ec_catalog_rows(db, sql, table, &rows) == FAILURE) {
+	if (ec_catalog_rows(db,
+		"SELECT column_name, data_type, character_maximum_length, is_nullable, column_default FROM information_schema.columns "
+		"WHERE table_schema = DATABASE() AND table_name = ?",
+		"SELECT column_name, data_type, character_maximum_length, is_nullable, column_default FROM information_schema.columns "
+		"WHERE table_schema = current_schema() AND table_name = ?",
+		"SELECT name, type, NULL, CASE WHEN \"notnull\" = 1 THEN 'NO' ELSE 'YES' END, dflt_value FROM pragma_table_info(?)",
+		table, &rows) == FAILURE) {
 		return FAILURE;
 	}
 	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
@@ -587,22 +593,21 @@ static zend_result ec_restore_column(ec_db *db, const ec_table *t, const ec_col 
 static zend_result ec_indexes_of(ec_db *db, const char *table, HashTable *out)
 {
 	zval rows, *row;
-	const char *sql = db->dialect == EC_MYSQL
-		? "SELECT index_name, MAX(non_unique), GROUP_CONCAT(column_name ORDER BY seq_in_index SEPARATOR ', ') "
-		  "FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ? AND index_type = 'BTREE' GROUP BY index_name"
-		: db->dialect == EC_PGSQL
-		? "SELECT i.relname, CASE WHEN x.indisunique THEN 0 ELSE 1 END, string_agg(a.attname, ', ' ORDER BY k.n) "
-		  "FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid JOIN pg_class i ON i.oid = x.indexrelid "
-		  "JOIN pg_namespace s ON s.oid = t.relnamespace "
-		  "CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, n) "
-		  "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum "
-		  "WHERE t.relname = ? AND s.nspname = current_schema() AND x.indpred IS NULL AND x.indexprs IS NULL "
-		  "GROUP BY i.relname, x.indisunique"
-		: "SELECT l.name, CASE WHEN l.\"unique\" THEN 0 ELSE 1 END, "
-		  "(SELECT group_concat(c.name, ', ') FROM (SELECT name FROM pragma_index_info(l.name) ORDER BY seqno) c) "
-		  "FROM pragma_index_list(?) l WHERE l.partial = 0";
 
-	if (ec_catalog_rows(db, sql, table, &rows) == FAILURE) {
+	if (ec_catalog_rows(db,
+		"SELECT index_name, MAX(non_unique), GROUP_CONCAT(column_name ORDER BY seq_in_index SEPARATOR ', ') "
+		"FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ? AND index_type = 'BTREE' GROUP BY index_name",
+		"SELECT i.relname, CASE WHEN x.indisunique THEN 0 ELSE 1 END, string_agg(a.attname, ', ' ORDER BY k.n) "
+		"FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid JOIN pg_class i ON i.oid = x.indexrelid "
+		"JOIN pg_namespace s ON s.oid = t.relnamespace "
+		"CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, n) "
+		"JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum "
+		"WHERE t.relname = ? AND s.nspname = current_schema() AND x.indpred IS NULL AND x.indexprs IS NULL "
+		"GROUP BY i.relname, x.indisunique",
+		"SELECT l.name, CASE WHEN l.\"unique\" THEN 0 ELSE 1 END, "
+		"(SELECT group_concat(c.name, ', ') FROM (SELECT name FROM pragma_index_info(l.name) ORDER BY seqno) c) "
+		"FROM pragma_index_list(?) l WHERE l.partial = 0",
+		table, &rows) == FAILURE) {
 		return FAILURE;
 	}
 	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {

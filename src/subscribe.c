@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* subscribe: ebla_chat_subscribe(), the blocking subscriber of a bridge process (EspoCRM's
  * WebSocket daemon, examples/redis-bridge.php) and of the tests.
  *

@@ -1,3 +1,8 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /* text: message text rules and JSON output. UTF-8 validation (invalid sequences and NUL bytes
  * are refused on every database alike), @mention extraction with EspoCRM's pattern, JSON string
  * escaping as EspoCRM writes it (unescaped unicode), and user display names. */

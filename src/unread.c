@@ -1,10 +1,11 @@
-/* unread: exact unread counts at O(1) cost per message (SPEC F6, F7, polling half of F8, mute).
- *
- * Per dialog: message_count (live messages). Per member: read_count (live messages read),
- * last_read_number, notified_number (popup watermark), mention_count, is_muted.
- * unread = message_count - read_count. Posting changes two rows whatever the member count;
- * the bell total is one indexed query over the user's memberships. Every write here locks the
- * dialog row first (ec_dialog_load EC_WRITE), so counters never race. */
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
+/* unread: the reading side of the counters: the bell
+ * total (one indexed query over the user's memberships), popups and polling, mark read and
+ * mute. The counters themselves are written by counters.c only. */
 #include "php.h"
 #include "zend_smart_str.h"
 #include "ext/pdo/php_pdo_driver.h"
@@ -13,7 +14,9 @@
 #include "messages.h"
 #include "acl.h"
 #include "errors.h"
-#include "fanout.h"
+#include "counters.h"
+#include "events.h"
+#include "write.h"
 #include "options.h"
 #include "text.h"
 
@@ -58,73 +61,46 @@ static int ec_by_last_number_desc(Bucket *a, Bucket *b)
 	return x < y ? 1 : (x > y ? -1 : 0);
 }
 
-/* Claims the candidates' popups: locks their membership rows by key, keeps those whose
- * watermark is still below the shown number (another tab may have just taken them) and
- * advances it. Drops the rest from `candidates`. */
-static zend_result ec_popups_claim(ec_db *db, zval *candidates)
-{
-	uint32_t n = zend_hash_num_elements(Z_ARRVAL_P(candidates)), p = 0;
-	zval *params = safe_emalloc(n * 3, sizeof(zval), 0), rows, *row;
-	HashTable current; /* membership id => notified_number now */
-	smart_str sql = {0};
-	zend_ulong index;
-	zend_result status;
-
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(candidates), row) {
-		ZVAL_LONG(&params[p++], ec_val_long(EC_COL(row, EC_DU_ID)));
-	} ZEND_HASH_FOREACH_END();
-	smart_str_appends(&sql, "SELECT id, notified_number FROM dialog_user WHERE id IN (");
-	ec_sql_placeholders(&sql, n);
-	smart_str_appendc(&sql, ')');
-	smart_str_appends(&sql, ec_sql_for_update(db));
-	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
-	smart_str_free(&sql);
-	if (status == FAILURE) {
-		efree(params);
-		return FAILURE;
-	}
-	zend_hash_init(&current, n, NULL, NULL, 0);
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
-		zval v;
-		ZVAL_LONG(&v, ec_val_long(EC_COL(row, 1)));
-		zend_hash_index_update(&current, (zend_ulong) ec_val_long(EC_COL(row, 0)), &v);
-	} ZEND_HASH_FOREACH_END();
-	zval_ptr_dtor(&rows);
-
-	p = 0;
-	smart_str_appends(&sql, "UPDATE dialog_user SET notified_number = CASE id");
-	ZEND_HASH_FOREACH_NUM_KEY_VAL(Z_ARRVAL_P(candidates), index, row) {
-		zval *now = zend_hash_index_find(&current, (zend_ulong) ec_val_long(EC_COL(row, EC_DU_ID)));
-		if (!now || Z_LVAL_P(now) >= ec_val_long(EC_COL(row, EC_D_LAST_NUMBER))) {
-			zend_hash_index_del(Z_ARRVAL_P(candidates), index);
-			continue;
-		}
-		smart_str_appends(&sql, " WHEN ? THEN ?");
-		ZVAL_LONG(&params[p++], ec_val_long(EC_COL(row, EC_DU_ID)));
-		ZVAL_LONG(&params[p++], ec_val_long(EC_COL(row, EC_D_LAST_NUMBER)));
-	} ZEND_HASH_FOREACH_END();
-	zend_hash_destroy(&current);
-	n = zend_hash_num_elements(Z_ARRVAL_P(candidates));
-	if (n) {
-		smart_str_appends(&sql, " ELSE notified_number END WHERE id IN (");
-		ec_sql_placeholders(&sql, n);
-		smart_str_appendc(&sql, ')');
-		ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(candidates), row) {
-			ZVAL_LONG(&params[p++], ec_val_long(EC_COL(row, EC_DU_ID)));
-		} ZEND_HASH_FOREACH_END();
-		status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, p, NULL, NULL);
-	}
-	smart_str_free(&sql);
-	efree(params);
-	return status;
-}
-
 /* Popups from the unread rows: dialogs, not muted, whose last message is newer than both the
  * last popup shown and what was read. Unless peek, each is handed out once (the watermark
  * advances). Nothing new costs no statement at all. */
-static zend_result ec_popups_from(ec_db *db, const ec_actor *actor, zval *unread_rows, zend_long limit, bool peek, zval *out)
+typedef struct {
+	zval *candidates;   /* the full list */
+	zval claimed;       /* what the last attempt claimed of it */
+} ec_claim;
+
+static zend_result ec_popups_claim_step(ec_write *w, void *state)
 {
-	zval candidates, dialogs, *row, *item;
+	ec_claim *c = state;
+
+	/* Each attempt claims from the full list (a claim drops what it did not get). */
+	zval_ptr_dtor(&c->claimed);
+	ZVAL_ARR(&c->claimed, zend_array_dup(Z_ARRVAL_P(c->candidates)));
+	return ec_counters_claim_popups(&w->db, &c->claimed);
+}
+
+/* Popup rows (dialogId, name, type, unread, mentions, lastMessage) from rendered dialog rows. */
+static void ec_popups_answer(zval *dialogs, zval *out)
+{
+	static const char *const keys[] = {"id", "name", "type", "unread", "mentions", "lastMessage"};
+	static const char *const as[] = {"dialogId", "name", "type", "unread", "mentions", "lastMessage"};
+	zval *item;
+
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(dialogs), item) {
+		zval popup;
+		array_init_size(&popup, 6);
+		for (int k = 0; k < 6; k++) {
+			zval *v = zend_hash_str_find(Z_ARRVAL_P(item), keys[k], strlen(keys[k]));
+			Z_TRY_ADDREF_P(v);
+			add_assoc_zval(&popup, as[k], v);
+		}
+		add_next_index_zval(out, &popup);
+	} ZEND_HASH_FOREACH_END();
+}
+
+static zend_result ec_popups_from(ec_write *w, zval *unread_rows, zend_long limit, bool peek, zval *out)
+{
+	zval candidates, dialogs, *row;
 	zend_result status = SUCCESS;
 
 	array_init(out);
@@ -146,45 +122,22 @@ static zend_result ec_popups_from(ec_db *db, const ec_actor *actor, zval *unread
 		zend_hash_index_del(Z_ARRVAL(candidates), zend_hash_num_elements(Z_ARRVAL(candidates)) - 1);
 	}
 	if (!peek) {
-		int attempt = 0;
-		do {
-			/* Each attempt claims from the full list (a claim drops what it did not get). */
-			zval claimed;
-			ZVAL_ARR(&claimed, zend_array_dup(Z_ARRVAL(candidates)));
-			status = ec_tx_begin(db);
-			if (status == SUCCESS) {
-				status = ec_popups_claim(db, &claimed);
-				if (status == SUCCESS) {
-					status = ec_tx_commit(db, NULL);
-				} else {
-					ec_tx_abort(db);
-				}
-			}
-			if (status == SUCCESS) {
-				zval_ptr_dtor(&candidates);
-				ZVAL_COPY_VALUE(&candidates, &claimed);
-			} else {
-				zval_ptr_dtor(&claimed);
-			}
-		} while (status == FAILURE && ec_tx_retry(db, &attempt));
+		ec_claim c = {&candidates};
+		ZVAL_UNDEF(&c.claimed);
+		status = ec_write_run(w, ec_popups_claim_step, &c);
+		if (status == SUCCESS) {
+			zval_ptr_dtor(&candidates);
+			ZVAL_COPY_VALUE(&candidates, &c.claimed);
+		} else {
+			zval_ptr_dtor(&c.claimed);
+		}
 	}
 	array_init(&dialogs);
 	if (status == SUCCESS) {
-		status = ec_dialogs_render(db, actor, &candidates, &dialogs);
+		status = ec_dialogs_render(&w->db, w->actor, &candidates, &dialogs);
 	}
 	if (status == SUCCESS) {
-		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(dialogs), item) {
-			zval popup;
-			static const char *const keys[] = {"id", "name", "type", "unread", "mentions", "lastMessage"};
-			static const char *const as[] = {"dialogId", "name", "type", "unread", "mentions", "lastMessage"};
-			array_init_size(&popup, 6);
-			for (int k = 0; k < 6; k++) {
-				zval *v = zend_hash_str_find(Z_ARRVAL_P(item), keys[k], strlen(keys[k]));
-				Z_TRY_ADDREF_P(v);
-				add_assoc_zval(&popup, as[k], v);
-			}
-			add_next_index_zval(out, &popup);
-		} ZEND_HASH_FOREACH_END();
+		ec_popups_answer(&dialogs, out);
 	}
 	zval_ptr_dtor(&candidates);
 	zval_ptr_dtor(&dialogs);
@@ -197,8 +150,7 @@ static zend_result ec_tail_count(ec_db *db, zend_string *dialog_id, zend_long af
 	zend_long *tail, zend_long *mentions)
 {
 	zval params[3], rows, *row;
-	smart_str pattern = {0};
-	char sql[640];
+	smart_str pattern = {0}, sql = {0};
 	zend_result status;
 
 	/* data.mentions holds {"id":"<user id>",...} per mentioned member; inside a JSON string a
@@ -216,17 +168,12 @@ static zend_result ec_tail_count(ec_db *db, zend_string *dialog_id, zend_long af
 	ZVAL_STR(&params[0], pattern.s);
 	ZVAL_STR(&params[1], dialog_id);
 	ZVAL_LONG(&params[2], after);
-	if (db->dialect == EC_PGSQL) {
-		/* PostgreSQL locks rows, not aggregates: lock (when needed) in a subquery. */
-		snprintf(sql, sizeof(sql), "SELECT COUNT(*), COALESCE(SUM(m), 0) FROM (SELECT CASE WHEN data LIKE ? ESCAPE '!' "
-			"THEN 1 ELSE 0 END AS m FROM note WHERE parent_id = ? AND parent_type = 'Dialog' AND \"type\" = 'Post' "
-			"AND deleted = FALSE AND \"number\" > ?%s) t", ec_sql_current(db));
-	} else {
-		snprintf(sql, sizeof(sql), "SELECT COUNT(*), COALESCE(SUM(CASE WHEN data LIKE ? ESCAPE '!' THEN 1 ELSE 0 END), 0) "
-			"FROM note%s WHERE parent_id = ? AND parent_type = 'Dialog' AND `type` = 'Post' AND deleted = FALSE "
-			"AND `number` > ?%s", ec_sql_note_by_dialog_index(db), ec_sql_current(db));
-	}
-	status = ec_db_query(db, sql, params, 3, &rows);
+	ec_sql_count_and_sum(&sql, db, "CASE WHEN data LIKE ? ESCAPE '!' THEN 1 ELSE 0 END", "note",
+		ec_sql_note_by_dialog_index(db), "parent_id = ? AND parent_type = 'Dialog' AND `type` = 'Post' AND deleted = FALSE "
+		"AND `number` > ?");
+	smart_str_0(&sql);
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, 3, &rows, NULL);
+	smart_str_free(&sql);
 	smart_str_free(&pattern);
 	if (status == FAILURE) {
 		return FAILURE;
@@ -238,21 +185,24 @@ static zend_result ec_tail_count(ec_db *db, zend_string *dialog_id, zend_long af
 	return SUCCESS;
 }
 
-/* Marks read up to `up_to` (everything when < 0) and returns what is still unread. One attempt:
- * on failure the transaction is rolled back (the caller may retry, see ec_tx_retry). */
-static zend_result ec_mark_read(ec_db *db, const ec_actor *actor, zend_string *dialog_id, zend_long up_to, zend_long *unread)
-{
-	ec_dialog d;
-	zval params[7];
-	zend_long tail = 0, tail_mentions = 0, up;
-	ec_events ev;
+typedef struct {
+	zend_string *dialog_id;
+	zend_long up_to;        /* everything when < 0 */
+	zend_long unread;       /* what is still unread, from the attempt that committed */
+} ec_read;
 
-	ec_events_init(&ev);
-	if (ec_tx_begin(db) == FAILURE) {
-		return FAILURE;
-	}
-	if (ec_dialog_load(db, actor, dialog_id, EC_WRITE, &d) == FAILURE) {
-		ec_tx_abort(db);
+/* One attempt of marking read up to `up_to`, under the dialog's row lock. */
+static zend_result ec_mark_read_step(ec_write *w, void *state)
+{
+	ec_read *r = state;
+	ec_db *db = &w->db;
+	const ec_actor *actor = w->actor;
+	zend_long up_to = r->up_to, *unread = &r->unread;
+	ec_dialog d;
+	zend_long tail = 0, tail_mentions = 0, up;
+	zend_result status = FAILURE;
+
+	if (ec_dialog_load(db, actor, r->dialog_id, EC_WRITE, &d) == FAILURE) {
 		return FAILURE;
 	}
 	up = up_to < 0 || up_to > d.last_message_number ? d.last_message_number : up_to;
@@ -260,52 +210,23 @@ static zend_result ec_mark_read(ec_db *db, const ec_actor *actor, zend_string *d
 		/* Reading never goes backwards. */
 		*unread = d.message_count - d.read_count;
 		ec_dialog_free(&d);
-		return ec_tx_commit(db, NULL);
+		return SUCCESS;
 	}
 	/* Only the messages after `up` stay unread: count that tail (indexed), and the ones among
 	 * them that mention the reader (mention_count is "unread messages that name me"). */
 	if (up < d.last_message_number
 		&& ec_tail_count(db, d.id, up, actor->id, &tail, &tail_mentions) == FAILURE) {
-		goto abort;
+		goto done;
 	}
-	ZVAL_LONG(&params[0], up);
-	ZVAL_LONG(&params[1], d.message_count - tail);
-	ZVAL_LONG(&params[2], tail_mentions);
-	ZVAL_LONG(&params[3], up);
-	ZVAL_LONG(&params[4], up);
-	ZVAL_LONG(&params[5], d.membership_id);
-	ZVAL_LONG(&params[6], up);
-	if (ec_db_exec(db, "UPDATE dialog_user SET last_read_number = ?, read_count = ?, mention_count = ?, "
-			"notified_number = CASE WHEN notified_number < ? THEN ? ELSE notified_number END "
-			"WHERE id = ? AND last_read_number < ?", params, 7, NULL) == FAILURE) {
-		goto abort;
+	if (ec_counters_read(db, d.membership_id, up, d.message_count - tail, tail_mentions) == FAILURE) {
+		goto done;
 	}
 	*unread = tail;
-	if (ec_fanout_enabled()) {
-		/* To the reader's other tabs, so their badges follow. */
-		smart_str fields = {0};
-		zend_string *topic = zend_string_init("eblaChat.read", sizeof("eblaChat.read") - 1, 0);
-		smart_str_appends(&fields, "\"dialogId\":");
-		ec_json_str(&fields, d.id);
-		smart_str_append_printf(&fields, ",\"unread\":" ZEND_LONG_FMT ",\"lastReadNumber\":" ZEND_LONG_FMT, tail, up);
-		smart_str_0(&fields);
-		ec_events_add(&ev, topic, actor->id, ZSTR_VAL(fields.s), ZSTR_LEN(fields.s));
-		smart_str_free(&fields);
-		zend_string_release(topic);
-	}
+	ec_events_read(&w->ev, d.id, actor->id, tail, up);
+	status = SUCCESS;
+done:
 	ec_dialog_free(&d);
-	if (ec_tx_commit(db, &ev) == FAILURE) {
-		ec_events_free(&ev);
-		return FAILURE;
-	}
-	ec_events_free(&ev);
-	return SUCCESS;
-
-abort:
-	ec_tx_abort(db);
-	ec_dialog_free(&d);
-	ec_events_free(&ev);
-	return FAILURE;
+	return status;
 }
 
 ZEND_FUNCTION(ebla_chat_unread)
@@ -339,11 +260,10 @@ ZEND_FUNCTION(ebla_chat_mark_read)
 {
 	zval *zpdo;
 	zend_string *actor_id, *dialog_id;
-	zend_long up_to = -1, unread = 0;
+	zend_long up_to = -1;
 	bool up_to_null = true;
-	int attempt = 0;
-	const ec_actor *actor;
-	ec_db db;
+	ec_read r = {0};
+	ec_write w;
 
 	ZEND_PARSE_PARAMETERS_START(3, 4)
 		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
@@ -357,15 +277,12 @@ ZEND_FUNCTION(ebla_chat_mark_read)
 		ec_bad_request("upToNumber must be a message number (>= 0), " ZEND_LONG_FMT " given", up_to);
 		RETURN_THROWS();
 	}
-	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))) {
+	r.dialog_id = dialog_id;
+	r.up_to = up_to_null ? -1 : up_to;
+	if (ec_write_open(&w, zpdo, actor_id, NULL) == FAILURE || ec_write_run(&w, ec_mark_read_step, &r) == FAILURE) {
 		RETURN_THROWS();
 	}
-	while (ec_mark_read(&db, actor, dialog_id, up_to_null ? -1 : up_to, &unread) == FAILURE) {
-		if (!ec_tx_retry(&db, &attempt)) {
-			RETURN_THROWS();
-		}
-	}
-	RETURN_LONG(unread);
+	RETURN_LONG(r.unread);
 }
 
 static const char *const ec_popups_options[] = {"peek", "limit", NULL};
@@ -378,18 +295,17 @@ ZEND_FUNCTION(ebla_chat_popups)
 	HashTable *opts = NULL;
 	zend_long limit;
 	bool peek;
-	const ec_actor *actor;
-	ec_db db;
+	ec_write w;
 
 	EC_PARSE_ACTOR_OPTIONS();
 	if (ec_options_check(opts, ec_popups_options) == FAILURE
 		|| ec_option_bool(opts, "peek", false, &peek) == FAILURE
 		|| ec_option_long(opts, "limit", EC_POPUPS_LIMIT_DEFAULT, 1, EC_POPUPS_LIMIT_MAX, &limit) == FAILURE
-		|| ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
-		|| ec_unread_rows(&db, actor, &rows) == FAILURE) {
+		|| ec_write_open(&w, zpdo, actor_id, NULL) == FAILURE
+		|| ec_unread_rows(&w.db, w.actor, &rows) == FAILURE) {
 		RETURN_THROWS();
 	}
-	status = ec_popups_from(&db, actor, &rows, limit, peek, return_value);
+	status = ec_popups_from(&w, &rows, limit, peek, return_value);
 	zval_ptr_dtor(&rows);
 	if (status == FAILURE) {
 		RETURN_THROWS();
@@ -406,8 +322,7 @@ ZEND_FUNCTION(ebla_chat_poll)
 	HashTable *opts = NULL;
 	zend_long after, limit;
 	bool peek, has_after;
-	const ec_actor *actor;
-	ec_db db;
+	ec_write w;
 
 	EC_PARSE_ACTOR_OPTIONS();
 	has_after = opts && zend_hash_str_exists(opts, "after", sizeof("after") - 1);
@@ -422,16 +337,16 @@ ZEND_FUNCTION(ebla_chat_poll)
 		ec_bad_request("Options \"dialogId\" and \"after\" go together");
 		RETURN_THROWS();
 	}
-	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))) {
+	if (ec_write_open(&w, zpdo, actor_id, NULL) == FAILURE) {
 		RETURN_THROWS();
 	}
-	if (ec_unread_rows(&db, actor, &rows) == FAILURE) {
+	if (ec_unread_rows(&w.db, w.actor, &rows) == FAILURE) {
 		RETURN_THROWS();
 	}
 	array_init_size(return_value, 3);
 	ec_unread_summary(&rows, EC_D_ID, EC_DIALOG_COLUMN_COUNT, EC_DU_MUTED, &part);
 	add_assoc_zval(return_value, "unread", &part);
-	status = ec_popups_from(&db, actor, &rows, EC_POPUPS_LIMIT_DEFAULT, peek, &part);
+	status = ec_popups_from(&w, &rows, EC_POPUPS_LIMIT_DEFAULT, peek, &part);
 	zval_ptr_dtor(&rows);
 	if (status == FAILURE) {
 		zval_ptr_dtor(&part);
@@ -440,7 +355,7 @@ ZEND_FUNCTION(ebla_chat_poll)
 	add_assoc_zval(return_value, "popups", &part);
 	if (dialog_id) {
 		/* The open dialog's new messages: the same answer as ebla_chat_messages(after). */
-		if (ec_messages_history(&db, actor, dialog_id, limit, 0, after, &part) == FAILURE) {
+		if (ec_messages_history(&w.db, w.actor, dialog_id, limit, 0, after, &part) == FAILURE) {
 			RETURN_THROWS();
 		}
 		add_assoc_zval(return_value, "messages", &part);
@@ -452,9 +367,8 @@ ZEND_FUNCTION(ebla_chat_dialog_mute)
 	zval *zpdo, params[2];
 	zend_string *actor_id, *dialog_id;
 	bool muted;
-	const ec_actor *actor;
 	ec_dialog d;
-	ec_db db;
+	ec_write w;
 
 	ZEND_PARSE_PARAMETERS_START(4, 4)
 		Z_PARAM_OBJECT_OF_CLASS(zpdo, php_pdo_get_dbh_ce())
@@ -463,8 +377,8 @@ ZEND_FUNCTION(ebla_chat_dialog_mute)
 		Z_PARAM_BOOL(muted)
 	ZEND_PARSE_PARAMETERS_END();
 
-	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))
-		|| ec_dialog_load(&db, actor, dialog_id, EC_READ, &d) == FAILURE) {
+	/* One statement and no event: it needs no transaction of its own. */
+	if (ec_write_open(&w, zpdo, actor_id, NULL) == FAILURE || ec_dialog_load(&w.db, w.actor, dialog_id, EC_READ, &d) == FAILURE) {
 		RETURN_THROWS();
 	}
 	if (!d.member) {
@@ -474,7 +388,7 @@ ZEND_FUNCTION(ebla_chat_dialog_mute)
 	}
 	ZVAL_LONG(&params[0], d.membership_id);
 	ec_dialog_free(&d);
-	if (ec_db_exec(&db, muted ? "UPDATE dialog_user SET is_muted = TRUE WHERE id = ?" : "UPDATE dialog_user SET is_muted = FALSE WHERE id = ?",
+	if (ec_db_exec(&w.db, muted ? "UPDATE dialog_user SET is_muted = TRUE WHERE id = ?" : "UPDATE dialog_user SET is_muted = FALSE WHERE id = ?",
 			params, 1, NULL) == FAILURE) {
 		RETURN_THROWS();
 	}

@@ -1,4 +1,9 @@
 <?php
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 /**
  * IDE stub of the ebla_chat extension (PhpStorm, PHPStan, Psalm): every function, constant and
  * class it provides, with PHPDoc. Never include it at run time: the extension declares all of this.

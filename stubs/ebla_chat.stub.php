@@ -6,6 +6,11 @@
  *
  * @generate-class-entries
  */
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
 
 namespace {
     /**

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 5605e20cc137a1a9124f124fc2eda553f5d5b703 */
+ * Stub hash: b08a510fb8b6375c4f53d5944e0f02164dffee67 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ebla_chat_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()

@@ -15,7 +15,7 @@ use Redis;
 interface Chat
 {
     public function name(): string;
-    /** Posts a message; returns the message row (SPEC §3). */
+    /** Posts a message; returns the message row (README "Functions"). */
     public function post(string $actor, string $dialogId, string $text, array $attachmentIds = []): array;
     /** Newest first, with attachments. */
     public function messages(string $actor, string $dialogId, int $limit = 50): array;

@@ -144,7 +144,7 @@ final class Dataset
         };
         $pdo = $this->pdo;
         ebla_chat_schema($pdo, EBLA_CHAT_SCHEMA_CORE);
-        // EspoCRM's notification table (ESPOCRM.md §4), and the EspoWay popup watermark.
+        // EspoCRM's notification table, and the EspoWay popup watermark.
         $pdo->exec("CREATE TABLE notification (
             id VARCHAR(17) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci NOT NULL,
             deleted TINYINT(1) NULL DEFAULT 0,

@@ -168,7 +168,7 @@ final class EspoWay implements Chat
         return $this->noteRows($rows);
     }
 
-    /** Message rows (SPEC §3) of note rows, with their attachments: one more query. */
+    /** Message rows (README "Functions") of note rows, with their attachments: one more query. */
     private function noteRows(array $rows): array
     {
         if (!$rows) {

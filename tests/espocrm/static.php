@@ -46,7 +46,7 @@ $php = $jsonFiles = 0;
 foreach ($files as $file) {
     $path = $file->getPathname();
 
-    if (str_contains($path, '/build/')) {
+    if (str_starts_with($path, "$pkg/build/")) {   // the built zip, not the package's files
         continue;
     }
 

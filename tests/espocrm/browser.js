@@ -1,11 +1,12 @@
 /*
  * Browser part of the end-to-end suite (run by run.php with --browser=DIR, DIR holding
  * node_modules/playwright-core): logs in to EspoCRM's own UI as a member and checks what EspoCRM
- * itself shows of the chat: the popup, the #Dialog list (display name, unread), the Dialog record
- * with its stream (the messages, no post form), and no script errors.
+ * itself shows of the chat: the popup, the Dialog list view (#Dialog/list: display name, unread),
+ * the chat page that #Dialog/view/<id> opens (the package's Dialog controller routes the record view
+ * there) with the dialog's messages, and no script errors.
  *
- *   node browser.js '{"url":..., "userName":..., "password":..., "dialogId":..., "otherName":..., "text":..., "chromium":...}'
- * Prints one JSON object: {popup, list, stream, streamForm, errors}.
+ *   node browser.js '{"url":..., "userName":..., "password":..., "dialogId":..., "text":..., "chromium":...}'
+ * Prints one JSON object: {popup, list, chat, errors}.
  */
 const a = JSON.parse(process.argv[2]);
 const { chromium } = require(a.modules + '/playwright-core');
@@ -14,7 +15,7 @@ const { chromium } = require(a.modules + '/playwright-core');
     const browser = await chromium.launch({ executablePath: a.chromium, args: ['--no-sandbox'] });
     const page = await (await browser.newContext()).newPage();
     const errors = [];
-    const result = { popup: null, list: null, stream: null, streamForm: null, errors, grouped: [] };
+    const result = { popup: null, list: null, chat: null, errors, grouped: [] };
     page.on('response', async r => {
         if (r.url().includes('PopupNotification/action/grouped')) {
             result.grouped.push(await r.text().catch(() => '?'));
@@ -34,14 +35,15 @@ const { chromium } = require(a.modules + '/playwright-core');
         const popup = await page.waitForSelector('.popup-notification', { timeout: 30000 }).catch(() => null);
         result.popup = popup ? await popup.innerText() : null;
 
-        await page.goto(a.url + '/#Dialog');
+        await page.goto(a.url + '/#Dialog/list');
         await page.waitForSelector('.list-container table', { timeout: 20000 });
         result.list = await page.innerText('.list-container');
 
         await page.goto(a.url + '/#Dialog/view/' + a.dialogId);
-        const stream = await page.waitForSelector('.panel[data-name="stream"] .list-container .list-group-item, .panel[data-name="stream"] .list > ul > li', { timeout: 20000 }).catch(() => null);
-        result.stream = stream ? await page.innerText('.panel[data-name="stream"]') : null;
-        result.streamForm = await page.isVisible('.panel[data-name="stream"] textarea');
+        const shown = await page.waitForFunction(
+            t => Array.from(document.querySelectorAll('.ebla-chat-message')).some(e => e.innerText.includes(t)),
+            a.text, { timeout: 20000 }).catch(() => null);
+        result.chat = shown ? await page.$$eval('.ebla-chat-message', l => l.map(e => e.innerText)) : null;
     } catch (e) {
         errors.push('browser: ' + e.message);
     }

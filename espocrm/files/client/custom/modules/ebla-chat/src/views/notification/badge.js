@@ -39,19 +39,46 @@ define('ebla-chat:views/notification/badge',
                 }, 100);
             });
 
+            // The poll hands out each popup once. EspoCRM 9.x reads its popup metadata only in
+            // afterRender, so the first poll can return before the bell can show anything: those
+            // popups wait for afterRender instead of being dropped.
+            this.eblaChatPendingPopups = [];
+
             Hub.listen(this, 'popups', list => {
-                if (!this.isRendered() || !this.popupNotificationsData || !this.popupNotificationsData.eblaChat) {
+                if (!this.isRendered() || !this.popupNotificationsData) {
+                    this.eblaChatPendingPopups = this.eblaChatPendingPopups.concat(list);
+
                     return;
                 }
 
-                list.forEach(popup => {
-                    const number = popup.lastMessage ? popup.lastMessage.number : 0;
+                this.showEblaChatPopups(list);
+            });
+        }
 
-                    this.showPopupNotification('eblaChat', {
-                        id: popup.dialogId + '-' + number,
-                        data: popup,
-                    }, true);
-                });
+        afterRender() {
+            super.afterRender();
+
+            const pending = this.eblaChatPendingPopups || [];
+
+            this.eblaChatPendingPopups = [];
+
+            if (pending.length && this.popupNotificationsData) {
+                this.showEblaChatPopups(pending);
+            }
+        }
+
+        showEblaChatPopups(list) {
+            if (!this.popupNotificationsData || !this.popupNotificationsData.eblaChat) {
+                return;
+            }
+
+            list.forEach(popup => {
+                const number = popup.lastMessage ? popup.lastMessage.number : 0;
+
+                this.showPopupNotification('eblaChat', {
+                    id: popup.dialogId + '-' + number,
+                    data: popup,
+                }, true);
             });
         }
     };

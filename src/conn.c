@@ -20,6 +20,7 @@ struct ec_conn {
 	HashTable statements;       /* sql => PDOStatement holding no reference to pdo */
 	HashTable *inherited;       /* statements prepared before a fork: never used nor closed by us */
 	HashTable *actors;          /* acl.c */
+	bool no_scripts;            /* refused a script of several statements (db.c) */
 };
 
 /* PDOStatement, looked up once: only its instances (of any subclass) are cached. */
@@ -282,6 +283,11 @@ HashTable *ec_conn_actors(ec_conn *c, dtor_func_t dtor)
 		zend_hash_init(c->actors, 8, NULL, dtor, 0);
 	}
 	return c->actors;
+}
+
+bool *ec_conn_no_scripts(ec_conn *c)
+{
+	return &c->no_scripts;
 }
 
 /* ---------------------------------------------------------------- fork */

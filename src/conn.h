@@ -38,6 +38,10 @@ void ec_conn_statements_clear(ec_conn *c);
 /* acl.c's table of actors loaded through this connection, created with dtor on first use. */
 HashTable *ec_conn_actors(ec_conn *c, dtor_func_t dtor);
 
+/* db.c's mark that this connection refused a script of several statements in one round trip
+ * (MySQL's multi-statement flag turned off): scripts are not tried again on it. */
+bool *ec_conn_no_scripts(ec_conn *c);
+
 /* Called by every entry point before it touches a connection: in a process that is not the
  * one that built the cached state (a child after fork()), abandons that state silently. */
 void ec_conn_check_fork(void);

@@ -29,6 +29,54 @@ zend_result ec_counters_post(ec_db *db, zend_string *dialog_id, zend_long messag
 		"dialog_user", "read_count = ?, last_read_number = ?, notified_number = ?, mention_count = 0", up, 3);
 }
 
+void ec_counters_post_script(ec_script *s, zend_string *dialog_id, zend_long membership_id, zend_string *note_id,
+	zend_string *now)
+{
+	const char *number = ec_sql_script_note_number(s->db);
+	zval p[4];
+	char sql[512];
+
+	ZVAL_STR(&p[0], note_id);
+	ZVAL_STR(&p[1], now);
+	ZVAL_STR(&p[2], now);
+	ZVAL_STR(&p[3], dialog_id);
+	snprintf(sql, sizeof(sql), "UPDATE dialog SET message_count = message_count + 1, last_message_number = %s, "
+		"last_message_id = ?, last_message_at = ?, modified_at = ? WHERE id = ?", number);
+	ec_script_add(s, sql, p, 4);
+	/* The author's read_count from the dialog row as the script just wrote it. */
+	ZVAL_STR(&p[0], dialog_id);
+	ZVAL_LONG(&p[1], membership_id);
+	snprintf(sql, sizeof(sql), "UPDATE dialog_user SET read_count = (SELECT message_count FROM dialog WHERE id = ?), "
+		"last_read_number = %s, notified_number = %s, mention_count = 0 WHERE id = ?", number, number);
+	ec_script_add(s, sql, p, 2);
+}
+
+void ec_counters_mentions_script(ec_script *s, zend_string *dialog_id, HashTable *user_ids)
+{
+	uint32_t n = zend_hash_num_elements(user_ids), i = 1;
+	zval *params, *id;
+	smart_str sql = {0};
+
+	if (n == 0) {
+		return;
+	}
+	params = safe_emalloc(n + 1, sizeof(zval), 0);
+	ZVAL_STR(&params[0], dialog_id);
+	ZEND_HASH_FOREACH_VAL(user_ids, id) {
+		ZVAL_COPY_VALUE(&params[i++], id);
+	} ZEND_HASH_FOREACH_END();
+	smart_str_append_printf(&sql, "UPDATE dialog_user%s SET mention_count = mention_count + 1 WHERE dialog_id = ? "
+		"AND deleted = FALSE AND last_read_number < %s AND user_id IN (", ec_sql_by_dialog_index(s->db),
+		ec_sql_script_note_number(s->db));
+	ec_sql_placeholders(&sql, n);
+	smart_str_appendc(&sql, ')');
+	smart_str_0(&sql);
+	/* Every member named is still one (a member removed since they were looked up fails it). */
+	ec_script_update_expect(s, ZSTR_VAL(sql.s), params, n + 1, n);
+	smart_str_free(&sql);
+	efree(params);
+}
+
 /* Revives the rows of former members (deleted = TRUE in `existing`) with everything read. */
 static zend_result ec_counters_revive(ec_db *db, zend_string *dialog_id, zend_long message_count, zend_long last_number,
 	zend_string *now, zend_string **ids, uint32_t n, HashTable *existing, zend_string **added, uint32_t *added_count)

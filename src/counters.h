@@ -21,6 +21,14 @@
  * message_count is the dialog's before the post. */
 zend_result ec_counters_post(ec_db *db, zend_string *dialog_id, zend_long message_count, zend_long membership_id, zend_long number,
 	zend_string *note_id, zend_string *now);
+/* The same inside a post's script (db.h), after its INSERT of the note: the dialog's counters
+ * and last message, and the author's membership marked read up to the new number, its
+ * read_count taken from the dialog row as just written (nothing read before the script). */
+void ec_counters_post_script(ec_script *s, zend_string *dialog_id, zend_long membership_id, zend_string *note_id,
+	zend_string *now);
+/* mention_count + 1 for the given members (user id strings) in a post's script: a check that
+ * every one of them is still a member. */
+void ec_counters_mentions_script(ec_script *s, zend_string *dialog_id, HashTable *user_ids);
 /* New members of a dialog whose counters are known (message_count, last_number), with
  * everything read: the rows of former members (user id => true in `existing`, from a current
  * read) revived, rows inserted for users with none. The users that were not members before are

@@ -97,11 +97,11 @@ void ec_db_forget_statements(ec_db *db)
 
 /* The prepared statement for sql on this PDO, as a new reference: from the connection's cache
  * (conn.c), or prepared now and cached. */
-static zend_object *ec_prepare(ec_db *db, const char *sql, size_t sql_len)
+static zend_object *ec_prepare_ex(ec_db *db, const char *sql, size_t sql_len, bool script)
 {
 	ec_conn *conn = ec_conn_get(db->pdo);
 	zend_object *cached = ec_conn_statement_find(conn, sql, sql_len);
-	zval stmt, zsql;
+	zval stmt, zsql, args[2];
 	zend_string *text;
 
 	if (cached) {
@@ -118,11 +118,20 @@ static zend_object *ec_prepare(ec_db *db, const char *sql, size_t sql_len)
 		}
 	}
 	ZVAL_STR(&zsql, text);
-	if (ec_call(db->pdo, "prepare", &stmt, 1, &zsql) == FAILURE) {
+	ZVAL_COPY_VALUE(&args[0], &zsql);
+	if (script) {
+		/* A script's values are inlined by PDO (emulated prepare of this statement only): a
+		 * server-side prepared statement is a single statement on every driver. */
+		array_init(&args[1]);
+		add_index_bool(&args[1], PDO_ATTR_EMULATE_PREPARES, true);
+	}
+	if (ec_call(db->pdo, "prepare", &stmt, script ? 2 : 1, args) == FAILURE) {
 		zval_ptr_dtor(&zsql);
+		if (script) zval_ptr_dtor(&args[1]);
 		return NULL;
 	}
 	zval_ptr_dtor(&zsql);
+	if (script) zval_ptr_dtor(&args[1]);
 	if (Z_TYPE(stmt) != IS_OBJECT) {
 		zval_ptr_dtor(&stmt);
 		ec_throw_from_error_info(db->pdo);
@@ -130,6 +139,11 @@ static zend_object *ec_prepare(ec_db *db, const char *sql, size_t sql_len)
 	}
 	ec_conn_statement_add(conn, sql, sql_len, Z_OBJ(stmt));
 	return Z_OBJ(stmt);
+}
+
+static zend_object *ec_prepare(ec_db *db, const char *sql, size_t sql_len)
+{
+	return ec_prepare_ex(db, sql, sql_len, false);
 }
 
 zend_result ec_db_run(ec_db *db, const char *sql, size_t sql_len, zval *params, uint32_t n,
@@ -574,6 +588,244 @@ const char *ec_sql_by_dialog_index(const ec_db *db)
 const char *ec_sql_note_by_dialog_index(const ec_db *db)
 {
 	return db->dialect == EC_MYSQL && *ec_sql_current(db) ? " FORCE INDEX (IDX_PARENT)" : "";
+}
+
+/* ---- scripts ---- */
+
+#define EC_SCRIPT_FAIL_MYSQL "SELECT 1 INTO @ec_chat_check FROM (SELECT 1 AS x UNION ALL SELECT 2) ec_t WHERE "
+
+bool ec_script_available(ec_db *db)
+{
+	return db->dialect != EC_SQLITE && !*ec_conn_no_scripts(ec_conn_get(db->pdo));
+}
+
+zend_result ec_script_begin(ec_script *s, ec_db *db)
+{
+	zval in_tx;
+
+	memset(s, 0, sizeof(*s));
+	s->db = db;
+	db->tx_retryable = false;
+	if (ec_call(db->pdo, "inTransaction", &in_tx, 0, NULL) == FAILURE) {
+		return FAILURE;
+	}
+	db->tx_own = Z_TYPE(in_tx) != IS_TRUE;
+	if (!db->tx_own) {
+		smart_str_appends(&s->sql, "SAVEPOINT ebla_chat");
+	} else {
+		/* PostgreSQL: the implicit transaction of the query reads at READ COMMITTED whatever the
+		 * session's default, as ec_tx_begin's. */
+		smart_str_appends(&s->sql, db->dialect == EC_MYSQL ? "START TRANSACTION" : "SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+	}
+	return SUCCESS;
+}
+
+void ec_script_add(ec_script *s, const char *sql, zval *params, uint32_t n)
+{
+	if (s->n + n > s->size) {
+		s->size = MAX(s->size * 2, s->n + n + 16);
+		s->params = safe_erealloc(s->params, s->size, sizeof(zval), 0);
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		ZVAL_COPY_VALUE(&s->params[s->n++], &params[i]);
+	}
+	smart_str_appends(&s->sql, "; ");
+	smart_str_appends(&s->sql, sql);
+}
+
+void ec_script_lock(ec_script *s, const char *table, zval *id)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE id = ? AND deleted = FALSE FOR UPDATE", table);
+	ec_script_add(s, sql, id, 1);
+}
+
+void ec_script_expect_count(ec_script *s, const char *from_where, zval *params, uint32_t n, zend_long expected)
+{
+	smart_str sql = {0};
+
+	/* MySQL: a SELECT INTO one variable that finds two rows is an error (1172) that stops the
+	 * request; PostgreSQL: a division by zero (22012) ends the query. Both only on a mismatch. */
+	if (s->db->dialect == EC_MYSQL) {
+		smart_str_append_printf(&sql, "SELECT COUNT(*) %s%s INTO @ec_chat_count", from_where, ec_sql_current(s->db));
+		smart_str_0(&sql);
+		ec_script_add(s, ZSTR_VAL(sql.s), params, n);
+		smart_str_free(&sql);
+		smart_str_append_printf(&sql, EC_SCRIPT_FAIL_MYSQL "@ec_chat_count <> " ZEND_LONG_FMT, expected);
+		smart_str_0(&sql);
+		ec_script_add(s, ZSTR_VAL(sql.s), NULL, 0);
+	} else {
+		smart_str_append_printf(&sql, "SELECT 1 / CASE WHEN COUNT(*) = " ZEND_LONG_FMT " THEN 1 ELSE 0 END "
+			"FROM (SELECT 1 %s%s) ec_t", expected, from_where, ec_sql_current(s->db));
+		smart_str_0(&sql);
+		ec_script_add(s, ZSTR_VAL(sql.s), params, n);
+	}
+	smart_str_free(&sql);
+}
+
+void ec_script_update_expect(ec_script *s, const char *update, zval *params, uint32_t n, zend_long expected)
+{
+	smart_str sql = {0};
+
+	if (s->db->dialect == EC_MYSQL) {
+		/* ROW_COUNT(): the rows the UPDATE changed (every row it matches changes here). */
+		ec_script_add(s, update, params, n);
+		smart_str_append_printf(&sql, EC_SCRIPT_FAIL_MYSQL "ROW_COUNT() <> " ZEND_LONG_FMT, expected);
+		smart_str_0(&sql);
+		ec_script_add(s, ZSTR_VAL(sql.s), NULL, 0);
+	} else {
+		smart_str_append_printf(&sql, "WITH ec_u AS (%s RETURNING 1) SELECT 1 / CASE WHEN COUNT(*) = " ZEND_LONG_FMT
+			" THEN 1 ELSE 0 END FROM ec_u", update, expected);
+		smart_str_0(&sql);
+		ec_script_add(s, ZSTR_VAL(sql.s), params, n);
+	}
+	smart_str_free(&sql);
+}
+
+const char *ec_sql_script_note_number(const ec_db *db)
+{
+	return db->dialect == EC_MYSQL ? "LAST_INSERT_ID()" : "currval(pg_get_serial_sequence('note', 'number'))";
+}
+
+const char *ec_sql_current_joined(const ec_db *db)
+{
+	return db->dialect == EC_MYSQL && !db->tx_own ? " FOR UPDATE" : "";
+}
+
+void ec_script_free(ec_script *s)
+{
+	smart_str_free(&s->sql);
+	if (s->params) {
+		efree(s->params);
+	}
+	s->params = NULL;
+	s->n = s->size = 0;
+}
+
+/* Runs the statement and reads its results: MySQL one result per statement (the answer is the
+ * last one with columns), PostgreSQL the last statement's. */
+static zend_result ec_script_exec(ec_db *db, zend_object *stmt, zval *args, zval *rows)
+{
+	zval result, mode, more, cols;
+
+	ZVAL_LONG(&mode, EC_FETCH_NUM);
+	if (ec_call(stmt, "execute", &result, 1, args) == FAILURE) {
+		return FAILURE;
+	}
+	if (Z_TYPE(result) == IS_FALSE) {
+		return ec_throw_from_error_info(stmt);
+	}
+	do {
+		if (ec_call(stmt, "columnCount", &cols, 0, NULL) == FAILURE) {
+			return FAILURE;
+		}
+		if (Z_TYPE(cols) == IS_LONG && Z_LVAL(cols) > 0) {
+			zval_ptr_dtor(rows);
+			if (ec_call(stmt, "fetchAll", rows, 1, &mode) == FAILURE) {
+				ZVAL_UNDEF(rows);
+				return FAILURE;
+			}
+			if (Z_TYPE_P(rows) != IS_ARRAY) {
+				zval_ptr_dtor(rows);
+				ZVAL_UNDEF(rows);
+				return ec_throw_from_error_info(stmt);
+			}
+		}
+		if (db->dialect != EC_MYSQL) {
+			break;
+		}
+		if (ec_call(stmt, "nextRowset", &more, 0, NULL) == FAILURE) {
+			return FAILURE;
+		}
+	} while (Z_TYPE(more) == IS_TRUE);
+	if (db->dialect == EC_MYSQL) {
+		/* Silent and warning modes: false means the end, or an error of a later statement. */
+		zval code;
+		bool failed;
+		if (ec_call(stmt, "errorCode", &code, 0, NULL) == FAILURE) {
+			return FAILURE;
+		}
+		failed = Z_TYPE(code) == IS_STRING && strcmp(Z_STRVAL(code), "00000") != 0;
+		zval_ptr_dtor(&code);
+		if (failed) {
+			return ec_throw_from_error_info(stmt);
+		}
+	}
+	return Z_TYPE_P(rows) == IS_ARRAY ? SUCCESS : ec_throw_from_error_info(stmt);
+}
+
+zend_result ec_script_run(ec_script *s, const char *answer, zval *params, uint32_t n, zval *rows)
+{
+	ec_db *db = s->db;
+	const char *close = db->tx_own ? (db->dialect == EC_MYSQL ? "COMMIT" : NULL) : "RELEASE SAVEPOINT ebla_chat";
+	zend_object *stmt;
+	zval args;
+	zend_result status = FAILURE;
+
+	ZVAL_UNDEF(rows);
+	if (db->dialect == EC_PGSQL && close) {
+		ec_script_add(s, close, NULL, 0);   /* PostgreSQL returns the last statement's rows */
+	}
+	ec_script_add(s, answer, params, n);
+	if (db->dialect == EC_MYSQL) {
+		ec_script_add(s, close, NULL, 0);
+	}
+	smart_str_0(&s->sql);
+	db->tx_depth = 1;
+	stmt = ec_prepare_ex(db, ZSTR_VAL(s->sql.s), ZSTR_LEN(s->sql.s), true);
+	if (stmt) {
+		array_init_size(&args, s->n);
+		for (uint32_t i = 0; i < s->n; i++) {
+			Z_TRY_ADDREF(s->params[i]);
+			add_next_index_zval(&args, &s->params[i]);
+		}
+		status = ec_script_exec(db, stmt, &args, rows);
+		zval_ptr_dtor(&args);
+		if (status == FAILURE) {
+			ec_conn_statement_forget(ec_conn_get(db->pdo), ZSTR_VAL(s->sql.s), ZSTR_LEN(s->sql.s));
+		}
+		OBJ_RELEASE(stmt);
+	}
+	if (status == FAILURE) {
+		zval_ptr_dtor(rows);
+		ZVAL_UNDEF(rows);
+		ec_tx_abort(db);
+	}
+	db->tx_depth = 0;
+	ec_script_free(s);
+	return status;
+}
+
+bool ec_script_stale(ec_db *db)
+{
+	zend_object *ex = EG(exception);
+	zval *info, *state, *code, rv;
+	bool stale = false;
+
+	if (!ex || !instanceof_function(ex->ce, php_pdo_get_exception())) {
+		return false;
+	}
+	info = zend_read_property(ex->ce, ex, "errorInfo", sizeof("errorInfo") - 1, 1, &rv);
+	if (!info || Z_TYPE_P(info) != IS_ARRAY) {
+		return false;
+	}
+	state = zend_hash_index_find(Z_ARRVAL_P(info), 0);
+	code = zend_hash_index_find(Z_ARRVAL_P(info), 1);
+	if (db->dialect == EC_MYSQL && code && Z_TYPE_P(code) == IS_LONG) {
+		stale = Z_LVAL_P(code) == 1172;
+		if (Z_LVAL_P(code) == 1064) {
+			/* A syntax error at the first "; ": the connection's multi-statement flag is off. */
+			*ec_conn_no_scripts(ec_conn_get(db->pdo)) = true;
+			stale = true;
+		}
+	} else if (db->dialect == EC_PGSQL && state && Z_TYPE_P(state) == IS_STRING) {
+		stale = zend_string_equals_literal(Z_STR_P(state), "22012");
+	}
+	if (stale) {
+		zend_clear_exception();
+	}
+	return stale;
 }
 
 void ec_db_request_shutdown(void)

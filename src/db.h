@@ -139,6 +139,62 @@ const char *ec_sql_by_dialog_index(const ec_db *db);
  * which would lock the newest messages of every dialog. "" where no lock is taken. */
 const char *ec_sql_note_by_dialog_index(const ec_db *db);
 
+/* ---- Scripts: a short transaction in one round trip ----
+ * A script is a whole transaction sent as one request: statements with `?` placeholders (their
+ * values inlined by PDO's emulated prepare of this one statement, whatever the connection's
+ * setting) between the dialect's opening and closing, and one answer SELECT whose rows come
+ * back. A lock taken in the script is therefore taken and released within that one round trip.
+ * - MySQL/MariaDB: one multi-statement COM_QUERY, "START TRANSACTION; ...; answer; COMMIT", in
+ *   the caller's transaction "SAVEPOINT ebla_chat; ...; answer; RELEASE SAVEPOINT ebla_chat";
+ *   the results are read with nextRowset(). The first error stops the rest of the request.
+ * - PostgreSQL: one simple-protocol query, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+ *   ...; answer": its statements run as one implicit transaction, committed after the last one,
+ *   rolled back whole by an error, and each statement takes a fresh snapshot (READ COMMITTED), so
+ *   what follows the lock reads the rows as of after the lock; in the caller's transaction
+ *   "SAVEPOINT ebla_chat; ...; RELEASE SAVEPOINT ebla_chat; answer". The query returns the rows
+ *   of its last statement, the answer.
+ * Checks (ec_script_expect_count, ec_script_update_expect) end the script with an error when the
+ * current rows no longer agree with what the caller read before the script: everything the
+ * script did is rolled back and ec_script_stale() recognises that error. SQLite has no scripts
+ * (no network to save); nor has a MySQL connection whose multi-statement flag is off (it refuses
+ * the first script with a syntax error, and ec_script_stale() remembers that). */
+typedef struct {
+	ec_db *db;
+	smart_str sql;
+	zval *params;          /* borrowed values */
+	uint32_t n, size;
+} ec_script;
+
+/* Whether scripts can run on db (MySQL/MariaDB or PostgreSQL, not refused before). */
+bool ec_script_available(ec_db *db);
+/* Starts a script: our own transaction, or a savepoint of the caller's (db->tx_own says which;
+ * ec_sql_current() follows it). FAILURE leaves the exception. */
+zend_result ec_script_begin(ec_script *s, ec_db *db);
+/* Appends one statement and its n values (borrowed until the script has run). */
+void ec_script_add(ec_script *s, const char *sql, zval *params, uint32_t n);
+/* The dialog-lock statement of the script: locks the live row `id` of `table`. */
+void ec_script_lock(ec_script *s, const char *table, zval *id);
+/* A check: "SELECT 1 <from_where>" (a current read, ec_sql_current) must find `expected` rows. */
+void ec_script_expect_count(ec_script *s, const char *from_where, zval *params, uint32_t n, zend_long expected);
+/* An UPDATE that must change exactly `expected` rows (a check too). */
+void ec_script_update_expect(ec_script *s, const char *update, zval *params, uint32_t n, zend_long expected);
+/* The SQL expression, inside a script, of the number the script's INSERT into note just drew
+ * (LAST_INSERT_ID() on MySQL, the sequence's currval on PostgreSQL). */
+const char *ec_sql_script_note_number(const ec_db *db);
+/* Ends the script with the answer SELECT and runs it: *rows receives the answer's rows. On
+ * failure rolls back what the script began (as ec_tx_abort; db->tx_retryable after a deadlock
+ * of our own transaction) and leaves the exception. Frees the script either way. */
+zend_result ec_script_run(ec_script *s, const char *answer, zval *params, uint32_t n, zval *rows);
+void ec_script_free(ec_script *s);
+/* After a failed script: true when it failed one of its checks (or the connection refused
+ * scripts), with the exception cleared: nothing of it stayed, the caller takes the slower way. */
+bool ec_script_stale(ec_db *db);
+/* The lock suffix of a script's read through a join that decides what a write sends: " FOR
+ * UPDATE" on MySQL/MariaDB in the caller's transaction (a locking read sees the newest rows in
+ * an old snapshot), "" otherwise (our own transaction reads after the lock; PostgreSQL would
+ * write a lock into every row read). */
+const char *ec_sql_current_joined(const ec_db *db);
+
 void ec_db_request_shutdown(void);
 
 /* Drops the statements cached for db's PDO: after DDL changed a column's type, PostgreSQL refuses

@@ -68,20 +68,17 @@ void ec_events_dialog_action(ec_events *ev, zend_string *dialog_id, const char *
 	zend_string_release(topic);
 }
 
-/* eblaChat.message to every member with their own counts after this post, computed from the
- * memberships read under the lock (the author: all read), and the stream panel refresh. */
-void ec_events_post(ec_events *ev, zend_string *dialog_id, zend_long message_count, zval *members, zend_string *author_id,
-	zend_string *note_id, zend_long number, zval *mention_ids)
+/* eblaChat.message to every member with their own counts after this post, and the stream panel
+ * refresh. `count` is the dialog's message_count after the post; each row holds a member's user
+ * id, read_count and mention_count in columns user, read, mentions; with `mentioned` (the
+ * counts were read before the post) a member in it gets one mention more. */
+static void ec_events_post_rows(ec_events *ev, zend_string *dialog_id, zend_long count, zval *members, int user_col,
+	int read_col, int mentions_col, HashTable *mentioned, zend_string *author_id, zend_string *note_id, zend_long number)
 {
 	smart_str common = {0}, fields = {0};
 	zend_string *topic = zend_string_init("eblaChat.message", sizeof("eblaChat.message") - 1, 0);
-	HashTable mentioned;
-	zval *row, *id;
+	zval *row;
 
-	zend_hash_init(&mentioned, 8, NULL, NULL, 0);
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(mention_ids), id) {
-		zend_hash_add_empty_element(&mentioned, Z_STR_P(id));
-	} ZEND_HASH_FOREACH_END();
 	smart_str_appends(&common, "\"dialogId\":");
 	ec_json_str(&common, dialog_id);
 	smart_str_appends(&common, ",\"messageId\":");
@@ -92,15 +89,15 @@ void ec_events_post(ec_events *ev, zend_string *dialog_id, zend_long message_cou
 	ec_json_str(&common, author_id);
 	smart_str_0(&common);
 	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(members), row) {
-		zval *user = EC_COL(row, EC_DIALOG_COLUMN_COUNT);
+		zval *user = EC_COL(row, user_col);
 		bool is_author;
 		zend_long unread, mentions;
 		if (Z_TYPE_P(user) != IS_STRING) {
 			continue;
 		}
 		is_author = zend_string_equals(Z_STR_P(user), author_id);
-		unread = is_author ? 0 : message_count + 1 - ec_val_long(EC_COL(row, EC_DU_READ_COUNT));
-		mentions = is_author ? 0 : ec_val_long(EC_COL(row, EC_DU_MENTIONS)) + zend_hash_exists(&mentioned, Z_STR_P(user));
+		unread = is_author ? 0 : count - ec_val_long(EC_COL(row, read_col));
+		mentions = is_author ? 0 : ec_val_long(EC_COL(row, mentions_col)) + (mentioned && zend_hash_exists(mentioned, Z_STR_P(user)));
 		smart_str_append(&fields, common.s);
 		smart_str_appends(&fields, ",\"unread\":");
 		smart_str_append_long(&fields, unread > 0 ? unread : 0);
@@ -110,10 +107,31 @@ void ec_events_post(ec_events *ev, zend_string *dialog_id, zend_long message_cou
 		ZSTR_LEN(fields.s) = 0;
 	} ZEND_HASH_FOREACH_END();
 	ec_events_stream_update(ev, dialog_id, author_id, NULL);
-	zend_hash_destroy(&mentioned);
 	smart_str_free(&common);
 	smart_str_free(&fields);
 	zend_string_release(topic);
+}
+
+/* From the memberships read under the lock before the post was written. */
+void ec_events_post(ec_events *ev, zend_string *dialog_id, zend_long message_count, zval *members, zend_string *author_id,
+	zend_string *note_id, zend_long number, zval *mention_ids)
+{
+	HashTable mentioned;
+	zval *id;
+
+	zend_hash_init(&mentioned, 8, NULL, NULL, 0);
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(mention_ids), id) {
+		zend_hash_add_empty_element(&mentioned, Z_STR_P(id));
+	} ZEND_HASH_FOREACH_END();
+	ec_events_post_rows(ev, dialog_id, message_count + 1, members, EC_DIALOG_COLUMN_COUNT, EC_DU_READ_COUNT, EC_DU_MENTIONS,
+		&mentioned, author_id, note_id, number);
+	zend_hash_destroy(&mentioned);
+}
+
+void ec_events_post_written(ec_events *ev, zend_string *dialog_id, zend_long count, zval *members, int user_col,
+	zend_string *author_id, zend_string *note_id, zend_long number)
+{
+	ec_events_post_rows(ev, dialog_id, count, members, user_col, user_col + 1, user_col + 2, NULL, author_id, note_id, number);
 }
 
 zend_result ec_events_message_update(ec_db *db, ec_events *ev, zend_string *dialog_id, zend_string *note_id,

@@ -23,6 +23,12 @@ void ec_events_dialog_action(ec_events *ev, zend_string *dialog_id, const char *
 void ec_events_post(ec_events *ev, zend_string *dialog_id, zend_long message_count, zval *members, zend_string *author_id,
 	zend_string *note_id, zend_long number, zval *mention_ids);
 
+/* The same from what a post's script read after writing it (under the same lock): `count` the
+ * dialog's message_count after the post, and per member row its user id, read_count and
+ * mention_count, already counting this post, in columns user_col, user_col + 1, user_col + 2. */
+void ec_events_post_written(ec_events *ev, zend_string *dialog_id, zend_long count, zval *members, int user_col,
+	zend_string *author_id, zend_string *note_id, zend_long number);
+
 /* eblaChat.update {"dialogId", "messageId", "action"} (edit, delete) to every live member of the
  * dialog, then the stream panel refresh. Reads the members: FAILURE leaves the exception. */
 zend_result ec_events_message_update(ec_db *db, ec_events *ev, zend_string *dialog_id, zend_string *note_id,

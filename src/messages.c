@@ -62,7 +62,7 @@ static zend_result ec_text_require(zend_string *text, bool may_be_empty)
 /* data.mentions as EspoCRM's mention hook writes it, for the @userNames in text that name
  * members of the dialog other than the author. Collects the mentioned user ids in *ids. */
 static zend_result ec_mentions_build(ec_db *db, zend_string *dialog_id, const ec_actor *author, zend_string *text,
-	smart_str *json, zval *ids)
+	smart_str *json, zval *ids, zval *looked_up)
 {
 	HashTable names;
 	zval *params, rows, *row;
@@ -89,6 +89,9 @@ static zend_result ec_mentions_build(ec_db *db, zend_string *dialog_id, const ec
 			break;
 		}
 		ZVAL_STR(&params[i++], name);
+		if (looked_up) {
+			add_next_index_str(looked_up, zend_string_copy(name));
+		}
 	} ZEND_HASH_FOREACH_END();
 	smart_str_appends(&sql, "SELECT u.id, u.user_name, u.first_name, u.last_name FROM dialog_user du "
 		"JOIN `user` u ON u.id = du.user_id WHERE du.dialog_id = ? AND du.deleted = FALSE AND u.deleted = FALSE "
@@ -321,7 +324,7 @@ static zend_result ec_post_write(ec_write *w, ec_post *p, ec_dialog *d, zval *me
 	zend_string *data = NULL;
 	zend_result status = FAILURE;
 
-	if (ec_mentions_build(&w->db, d->id, w->actor, p->text, &mentions, &p->mention_ids) == SUCCESS) {
+	if (ec_mentions_build(&w->db, d->id, w->actor, p->text, &mentions, &p->mention_ids, NULL) == SUCCESS) {
 		p->note_id = ec_id_generate();
 		p->now = ec_now_utc();
 		data = ec_note_data(&mentions, p->voice);
@@ -362,6 +365,190 @@ static zend_result ec_post_step(ec_write *w, void *state)
 	zval_ptr_dtor(&members);
 	ec_dialog_free(&d);
 	return status;
+}
+
+/* ---- a post in two round trips ----
+ * The reads that need no lock first (the dialog with the actor's membership, the direct
+ * dialog's permission, the mentioned members), then the whole locked transaction as one script
+ * (db.h): lock the dialog, check that what was read still holds (dialog live, still a member,
+ * the same members named), write the note, its attachments (still unused, the actor's) and the
+ * counters, and read the members for the events, all in one round trip. A failed check leaves
+ * nothing and the post runs again the classic way, under the lock from the start, which gives
+ * the exact outcome (docs/design.md "Posting in two round trips"). */
+typedef struct {
+	ec_post *p;
+	const ec_dialog *d;
+	zend_string *data;     /* note.data */
+	zval names;            /* the @names looked up */
+} ec_post_fast;
+
+/* The named members are the ones looked up: as many members answer to the names (other than
+ * the author) as were found; ec_counters_mentions_script checks they are the same. */
+static void ec_post_script_mentions(ec_script *s, ec_post_fast *f, const ec_actor *actor)
+{
+	uint32_t n = zend_hash_num_elements(Z_ARRVAL(f->names)), i = 2;
+	zval *params, *name;
+	smart_str sql = {0};
+
+	if (n == 0) {
+		return;
+	}
+	params = safe_emalloc(n + 2, sizeof(zval), 0);
+	ZVAL_STR(&params[0], f->d->id);
+	ZVAL_STR(&params[1], actor->id);
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(f->names), name) {
+		ZVAL_COPY_VALUE(&params[i++], name);
+	} ZEND_HASH_FOREACH_END();
+	smart_str_appends(&sql, "FROM dialog_user du JOIN `user` u ON u.id = du.user_id WHERE du.dialog_id = ? "
+		"AND du.deleted = FALSE AND u.deleted = FALSE AND u.id <> ? AND u.user_name IN (");
+	ec_sql_placeholders(&sql, n);
+	smart_str_appendc(&sql, ')');
+	smart_str_0(&sql);
+	ec_script_expect_count(s, ZSTR_VAL(sql.s), params, n + 2, zend_hash_num_elements(Z_ARRVAL(f->p->mention_ids)));
+	smart_str_free(&sql);
+	efree(params);
+}
+
+/* The note, and its attachments: all of them still unused and the actor's (a check). */
+static void ec_post_script_note(ec_script *s, ec_post_fast *f, const ec_actor *actor)
+{
+	ec_post *p = f->p;
+	zval params[7], *link;
+	smart_str sql = {0};
+
+	ZVAL_STR(&params[0], p->note_id);
+	ZVAL_STR(&params[1], p->text);
+	ZVAL_STR(&params[2], f->data);
+	ZVAL_STR(&params[3], p->now);
+	ZVAL_STR(&params[4], p->now);
+	ZVAL_STR(&params[5], f->d->id);
+	ZVAL_STR(&params[6], actor->id);
+	ec_script_add(s, "INSERT INTO note (id, deleted, post, data, `type`, is_global, is_internal, is_pinned, "
+		"created_at, modified_at, parent_id, parent_type, created_by_id) "
+		"VALUES (?, FALSE, ?, ?, 'Post', FALSE, FALSE, FALSE, ?, ?, ?, 'Dialog', ?)", params, 7);
+	if (p->n_attachments == 0) {
+		return;
+	}
+	link = safe_emalloc(p->n_attachments + 2, sizeof(zval), 0);
+	ZVAL_STR(&link[0], p->note_id);
+	ZVAL_STR(&link[1], actor->id);
+	for (uint32_t i = 0; i < p->n_attachments; i++) {
+		ZVAL_STR(&link[i + 2], p->attachments[i]);
+	}
+	smart_str_appends(&sql, "UPDATE attachment SET parent_id = ?, parent_type = 'Note', field = 'attachments' "
+		"WHERE deleted = FALSE AND parent_id IS NULL AND created_by_id = ? AND id IN (");
+	ec_sql_placeholders(&sql, p->n_attachments);
+	smart_str_appendc(&sql, ')');
+	smart_str_0(&sql);
+	ec_script_update_expect(s, ZSTR_VAL(sql.s), link, p->n_attachments + 2, p->n_attachments);
+	smart_str_free(&sql);
+	efree(link);
+}
+
+/* The script's answer: the dialog's message_count and last number after the post, with Redis
+ * on every live member's user id and counts (for the events). */
+static void ec_post_script_answer(ec_db *db, char *sql, size_t size)
+{
+	if (!ec_fanout_enabled()) {
+		snprintf(sql, size, "SELECT message_count, last_message_number FROM dialog WHERE id = ?");
+		return;
+	}
+	snprintf(sql, size, "SELECT d.message_count, d.last_message_number, du.user_id, du.read_count, du.mention_count "
+		"FROM dialog d JOIN dialog_user du%s ON du.dialog_id = d.id AND du.deleted = FALSE WHERE d.id = ?%s",
+		ec_sql_by_dialog_index(db), ec_sql_current_joined(db));
+}
+
+/* One attempt: the script, then the events from its answer. */
+static zend_result ec_post_script_step(ec_write *w, void *state)
+{
+	ec_post_fast *f = state;
+	ec_post *p = f->p;
+	const ec_dialog *d = f->d;
+	ec_script s;
+	zval v[3], rows, *row;
+	char answer[512];
+	zend_long count;
+
+	if (p->note_id) zend_string_release(p->note_id);
+	if (p->now) zend_string_release(p->now);
+	p->note_id = ec_id_generate();
+	p->now = ec_now_utc();
+	if (ec_script_begin(&s, &w->db) == FAILURE) {
+		return FAILURE;
+	}
+	ZVAL_STR(&v[0], d->id);
+	ZVAL_STR(&v[1], d->id);
+	ZVAL_LONG(&v[2], d->membership_id);
+	ec_script_lock(&s, "dialog", &v[0]);
+	ec_script_expect_count(&s, "FROM dialog d JOIN dialog_user du ON du.dialog_id = d.id WHERE d.id = ? "
+		"AND d.deleted = FALSE AND du.id = ? AND du.deleted = FALSE", &v[1], 2, 1);
+	ec_post_script_mentions(&s, f, w->actor);
+	ec_post_script_note(&s, f, w->actor);
+	ec_counters_post_script(&s, d->id, d->membership_id, p->note_id, p->now);
+	ec_counters_mentions_script(&s, d->id, Z_ARRVAL(p->mention_ids));
+	ec_post_script_answer(&w->db, answer, sizeof(answer));
+	if (ec_script_run(&s, answer, &v[0], 1, &rows) == FAILURE) {
+		return FAILURE;
+	}
+	row = zend_hash_index_find(Z_ARRVAL(rows), 0);
+	count = row ? ec_val_long(EC_COL(row, 0)) : 0;
+	p->number = row ? ec_val_long(EC_COL(row, 1)) : 0;
+	if (row && ec_fanout_enabled()) {
+		ec_events_post_written(&w->ev, d->id, count, &rows, 2, w->actor->id, p->note_id, p->number);
+	}
+	zval_ptr_dtor(&rows);
+	return SUCCESS;
+}
+
+/* The post in two round trips; *fallback when a check failed (nothing written): the caller
+ * posts the classic way. */
+static zend_result ec_post_fast_run(ec_write *w, ec_post *p, bool *fallback)
+{
+	ec_post_fast f = {p, NULL, NULL};
+	smart_str mentions = {0};
+	ec_dialog d;
+	zend_result status = FAILURE;
+
+	*fallback = false;
+	array_init(&f.names);
+	if (ec_dialog_load(&w->db, w->actor, p->dialog_id, EC_READ, &d) == FAILURE) {
+		zval_ptr_dtor(&f.names);
+		return FAILURE;
+	}
+	f.d = &d;
+	if (!d.member) {
+		ec_forbidden("You are not a member of dialog %s", ZSTR_VAL(p->dialog_id));
+	} else if (ec_post_allowed(&w->db, w->actor, &d) == SUCCESS
+		&& ec_mentions_build(&w->db, d.id, w->actor, p->text, &mentions, &p->mention_ids, &f.names) == SUCCESS) {
+		f.data = ec_note_data(&mentions, p->voice);
+		status = ec_write_run_script(w, ec_post_script_step, &f);
+		if (status == SUCCESS) {
+			p->row_dialog_id = zend_string_copy(d.id);
+		} else {
+			*fallback = ec_script_stale(&w->db);
+		}
+	}
+	smart_str_free(&mentions);
+	if (f.data) zend_string_release(f.data);
+	zval_ptr_dtor(&f.names);
+	ec_dialog_free(&d);
+	return status;
+}
+
+/* Two round trips where the database can take a script, else (or after a failed check) the
+ * classic transaction. */
+static zend_result ec_post_run(ec_write *w, ec_post *p)
+{
+	bool fallback = true;
+
+	if (ec_script_available(&w->db) && ec_post_fast_run(w, p, &fallback) == SUCCESS) {
+		return SUCCESS;
+	}
+	if (!fallback) {
+		return FAILURE;
+	}
+	ec_post_reset(p);
+	return ec_write_run(w, ec_post_step, p);
 }
 
 /* The answer is what was just written: no need to read it back. */
@@ -413,7 +600,7 @@ ZEND_FUNCTION(ebla_chat_post)
 		&& ec_text_require(p.text, p.n_attachments > 0) == SUCCESS
 		&& ec_write_open(&w, zpdo, actor_id, acl) == SUCCESS
 		&& ec_attachments_check(&w.db, w.actor, p.attachments, p.n_attachments, p.voice, &answer_attachments) == SUCCESS
-		&& ec_write_run(&w, ec_post_step, &p) == SUCCESS) {
+		&& ec_post_run(&w, &p) == SUCCESS) {
 		ec_post_answer(w.actor, &p, &answer_attachments, return_value);
 	}
 	zval_ptr_dtor(&answer_attachments);
@@ -573,7 +760,7 @@ static zend_result ec_message_edit_step(ec_write *w, void *state)
 	ZVAL_UNDEF(&removed);
 	if (ec_dialog_load(db, actor, c->dialog_id, EC_WRITE, &d) == FAILURE
 		|| ec_message_find(db, note_id, true, &note) == FAILURE
-		|| ec_mentions_build(db, d.id, actor, text, &mentions, &ids) == FAILURE) {
+		|| ec_mentions_build(db, d.id, actor, text, &mentions, &ids, NULL) == FAILURE) {
 		goto done;
 	}
 	{

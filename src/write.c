@@ -20,6 +20,17 @@ zend_result ec_write_open(ec_write *w, zval *zpdo, zend_string *actor_id, HashTa
 	return w->actor ? SUCCESS : FAILURE;
 }
 
+/* Events of a write that committed: published now after our own transaction, handed to
+ * fanout_tx.c to wait for the caller's commit otherwise. */
+static void ec_write_committed(ec_db *db, bool own, ec_events *events)
+{
+	if (events && own) {
+		ec_fanout_publish(events);
+	} else if (events) {
+		ec_fanout_defer(db->pdo, events);
+	}
+}
+
 zend_result ec_write_commit(ec_db *db, ec_events *events)
 {
 	bool own = db->tx_own;
@@ -27,12 +38,25 @@ zend_result ec_write_commit(ec_db *db, ec_events *events)
 	if (ec_tx_commit(db) == FAILURE) {
 		return FAILURE;
 	}
-	if (events && own) {
-		ec_fanout_publish(events);
-	} else if (events) {
-		ec_fanout_defer(db->pdo, events);
-	}
+	ec_write_committed(db, own, events);
 	return SUCCESS;
+}
+
+zend_result ec_write_run_script(ec_write *w, ec_write_step step, void *state)
+{
+	int attempt = 0;
+	zend_result status;
+
+	do {
+		ec_events_free(&w->ev);
+		ec_events_init(&w->ev);
+		status = step(w, state);
+	} while (status == FAILURE && ec_tx_retry(&w->db, &attempt));
+	if (status == SUCCESS) {
+		ec_write_committed(&w->db, w->db.tx_own, &w->ev);
+	}
+	ec_events_free(&w->ev);
+	return status;
 }
 
 zend_result ec_write_run(ec_write *w, ec_write_step step, void *state)

@@ -38,6 +38,12 @@ typedef zend_result (*ec_write_step)(ec_write *w, void *state);
 /* Runs `step` to a commit as described above. FAILURE leaves the exception, nothing written. */
 zend_result ec_write_run(ec_write *w, ec_write_step step, void *state);
 
+/* The same for a write whose step is one script (db.h): the step builds the script, runs it
+ * (its own transaction or savepoint, begun and ended inside the one round trip) and adds its
+ * events; a deadlock of our own transaction runs the step again, as ec_write_run does; the
+ * events are published (or deferred) once the script committed. */
+zend_result ec_write_run_script(ec_write *w, ec_write_step step, void *state);
+
 /* Commits the transaction ec_tx_begin opened on db and publishes (or defers) `events`, which may
  * be NULL; on failure rolls back. For the rare writer that runs its own transaction. */
 zend_result ec_write_commit(ec_db *db, ec_events *events);

@@ -139,6 +139,37 @@ const char *ec_sql_by_dialog_index(const ec_db *db);
  * which would lock the newest messages of every dialog. "" where no lock is taken. */
 const char *ec_sql_note_by_dialog_index(const ec_db *db);
 
+/* Activity stamps (dialog.activity, read by hints.c): what a post writes so that a reader can
+ * tell, exactly, which dialogs were written since it last looked.
+ * pending: the SET fragment the post runs right after it locks the dialog, before the note's
+ * number is drawn, or NULL where none is needed. On MySQL/MariaDB the stamp becomes the largest
+ * value (EC_ACTIVITY_PENDING) until the post sets the note's number, so an uncommitted post is
+ * always visible to the locking read of ec_db_activity_settle.
+ * final: the SET fragment that goes with the dialog's new last message (number): the note's
+ * number on MySQL/MariaDB and SQLite, the writing transaction's id (txid_current()) on
+ * PostgreSQL. */
+#define EC_ACTIVITY_PENDING "9223372036854775807"
+const char *ec_sql_activity_pending(const ec_db *db);
+void ec_sql_activity_final(const ec_db *db, zend_long number, char *buf, size_t len);
+/* The same with the number as an SQL expression (inside a script: ec_sql_script_note_number). */
+void ec_sql_activity_final_sql(const ec_db *db, const char *number_sql, char *buf, size_t len);
+/* The SQL expression of the horizon: the stamp up to which every writer has ended, as of the
+ * statement it runs in, up to what ec_db_activity_settle adds. PostgreSQL: the oldest running
+ * transaction id, minus one; elsewhere the largest committed stamp, (SELECT MAX(activity) FROM
+ * dialog). */
+const char *ec_sql_activity_horizon(const ec_db *db);
+/* Makes *horizon (the value of ec_sql_activity_horizon read just before) safe to advance a
+ * reader's watermark to. MySQL/MariaDB: one locking read, NOWAIT, of the stamps at or above it:
+ * *busy when a post is under way (its pending stamp is locked), else *horizon becomes the
+ * largest committed stamp; PostgreSQL and SQLite: nothing to do (PostgreSQL's horizon is safe by
+ * construction, SQLite has one writer at a time, whose stamps grow in commit order). */
+zend_result ec_db_activity_settle(ec_db *db, zend_long *horizon, bool *busy);
+/* After a FAILURE: true (exception cleared) when it was a lock conflict of a NOWAIT read, a lock
+ * wait timeout, a deadlock or a serialization failure, which a reader may answer another way. */
+bool ec_db_clear_lock_conflict(void);
+/* Whether the caller holds a transaction on db's PDO (PDO::inTransaction()). */
+zend_result ec_db_in_caller_tx(ec_db *db, bool *in_tx);
+
 /* ---- Scripts: a short transaction in one round trip ----
  * A script is a whole transaction sent as one request: statements with `?` placeholders (their
  * values inlined by PDO's emulated prepare of this one statement, whatever the connection's
@@ -172,8 +203,10 @@ bool ec_script_available(ec_db *db);
 zend_result ec_script_begin(ec_script *s, ec_db *db);
 /* Appends one statement and its n values (borrowed until the script has run). */
 void ec_script_add(ec_script *s, const char *sql, zval *params, uint32_t n);
-/* The dialog-lock statement of the script: locks the live row `id` of `table`. */
-void ec_script_lock(ec_script *s, const char *table, zval *id);
+/* The statement that takes the dialog's row lock (dialog `id`, if live), with its pending
+ * activity stamp where the dialect needs one (ec_sql_activity_pending: the UPDATE of the stamp is
+ * the lock on MySQL/MariaDB). */
+void ec_script_lock_dialog(ec_script *s, zval *id);
 /* A check: "SELECT 1 <from_where>" (a current read, ec_sql_current) must find `expected` rows. */
 void ec_script_expect_count(ec_script *s, const char *from_where, zval *params, uint32_t n, zend_long expected);
 /* An UPDATE that must change exactly `expected` rows (a check too). */

@@ -324,7 +324,8 @@ static zend_result ec_post_write(ec_write *w, ec_post *p, ec_dialog *d, zval *me
 	zend_string *data = NULL;
 	zend_result status = FAILURE;
 
-	if (ec_mentions_build(&w->db, d->id, w->actor, p->text, &mentions, &p->mention_ids, NULL) == SUCCESS) {
+	if (ec_mentions_build(&w->db, d->id, w->actor, p->text, &mentions, &p->mention_ids, NULL) == SUCCESS
+		&& ec_counters_pending(&w->db, d->id) == SUCCESS) {
 		p->note_id = ec_id_generate();
 		p->now = ec_now_utc();
 		data = ec_note_data(&mentions, p->voice);
@@ -479,7 +480,7 @@ static zend_result ec_post_script_step(ec_write *w, void *state)
 	ZVAL_STR(&v[0], d->id);
 	ZVAL_STR(&v[1], d->id);
 	ZVAL_LONG(&v[2], d->membership_id);
-	ec_script_lock(&s, "dialog", &v[0]);
+	ec_script_lock_dialog(&s, &v[0]);
 	ec_script_expect_count(&s, "FROM dialog d JOIN dialog_user du ON du.dialog_id = d.id WHERE d.id = ? "
 		"AND d.deleted = FALSE AND du.id = ? AND du.deleted = FALSE", &v[1], 2, 1);
 	ec_post_script_mentions(&s, f, w->actor);

@@ -97,12 +97,43 @@ void ec_db_forget_statements(ec_db *db)
 
 /* The prepared statement for sql on this PDO, as a new reference: from the connection's cache
  * (conn.c), or prepared now and cached. */
+static void ec_emulation_set(zend_object *pdo, bool on)
+{
+	zval args[2], result;
+
+	ZVAL_LONG(&args[0], PDO_ATTR_EMULATE_PREPARES);
+	ZVAL_BOOL(&args[1], on);
+	if (ec_call(pdo, "setAttribute", &result, 2, args) == SUCCESS) {
+		zval_ptr_dtor(&result);
+	}
+}
+
+/* Turns the connection's emulated prepares on; true when they were off (to be restored). */
+static bool ec_emulation_force(zend_object *pdo)
+{
+	zval arg, result;
+	bool off;
+
+	ZVAL_LONG(&arg, PDO_ATTR_EMULATE_PREPARES);
+	if (ec_call(pdo, "getAttribute", &result, 1, &arg) == FAILURE) {
+		return false;
+	}
+	off = !zend_is_true(&result);
+	zval_ptr_dtor(&result);
+	if (off) {
+		ec_emulation_set(pdo, true);
+	}
+	return off;
+}
+
 static zend_object *ec_prepare_ex(ec_db *db, const char *sql, size_t sql_len, bool script)
 {
 	ec_conn *conn = ec_conn_get(db->pdo);
 	zend_object *cached = ec_conn_statement_find(conn, sql, sql_len);
 	zval stmt, zsql, args[2];
 	zend_string *text;
+	zend_result status;
+	bool restore;
 
 	if (cached) {
 		return cached;
@@ -121,17 +152,22 @@ static zend_object *ec_prepare_ex(ec_db *db, const char *sql, size_t sql_len, bo
 	ZVAL_COPY_VALUE(&args[0], &zsql);
 	if (script) {
 		/* A script's values are inlined by PDO (emulated prepare of this statement only): a
-		 * server-side prepared statement is a single statement on every driver. */
+		 * server-side prepared statement is a single statement on every driver. pdo_pgsql
+		 * takes the option per statement; pdo_mysql reads only the connection's flag when it
+		 * prepares (a client-side flag, no round trip), so it is turned on around the prepare. */
 		array_init(&args[1]);
 		add_index_bool(&args[1], PDO_ATTR_EMULATE_PREPARES, true);
 	}
-	if (ec_call(db->pdo, "prepare", &stmt, script ? 2 : 1, args) == FAILURE) {
-		zval_ptr_dtor(&zsql);
-		if (script) zval_ptr_dtor(&args[1]);
-		return NULL;
+	restore = script && db->dialect == EC_MYSQL && ec_emulation_force(db->pdo);
+	status = ec_call(db->pdo, "prepare", &stmt, script ? 2 : 1, args);
+	if (restore) {
+		ec_emulation_set(db->pdo, false);
 	}
 	zval_ptr_dtor(&zsql);
 	if (script) zval_ptr_dtor(&args[1]);
+	if (status == FAILURE) {
+		return NULL;
+	}
 	if (Z_TYPE(stmt) != IS_OBJECT) {
 		zval_ptr_dtor(&stmt);
 		ec_throw_from_error_info(db->pdo);

@@ -46,8 +46,7 @@ zend_result ec_counters_post(ec_db *db, zend_string *dialog_id, zend_long messag
 		"dialog_user", "read_count = ?, last_read_number = ?, notified_number = ?, mention_count = 0, unread_hint = FALSE", up, 3);
 }
 
-void ec_counters_post_script(ec_script *s, zend_string *dialog_id, zend_long membership_id, zend_string *note_id,
-	zend_string *now)
+void ec_counters_post_script(ec_script *s, zend_string *dialog_id, zend_string *note_id, zend_string *now)
 {
 	const char *number = ec_sql_script_note_number(s->db);
 	zval p[4];
@@ -61,12 +60,24 @@ void ec_counters_post_script(ec_script *s, zend_string *dialog_id, zend_long mem
 	snprintf(sql, sizeof(sql), "UPDATE dialog SET message_count = message_count + 1, last_message_number = %s, "
 		"last_message_id = ?, last_message_at = ?, modified_at = ?, %s WHERE id = ?", number, activity);
 	ec_script_add(s, sql, p, 4);
-	/* The author's read_count from the dialog row as the script just wrote it. */
-	ZVAL_STR(&p[0], dialog_id);
-	ZVAL_LONG(&p[1], membership_id);
-	snprintf(sql, sizeof(sql), "UPDATE dialog_user SET read_count = (SELECT message_count FROM dialog WHERE id = ?), "
-		"last_read_number = %s, notified_number = %s, mention_count = 0, unread_hint = FALSE WHERE id = ?", number, number);
-	ec_script_add(s, sql, p, 2);
+}
+
+void ec_counters_post_author_script(ec_script *s, zend_long membership_id)
+{
+	const char *number = "d.last_message_number";
+	smart_str sql = {0};
+	char set[256];
+	zval p;
+
+	/* The author's read_count from the dialog row as just written; the join is the check that the
+	 * membership and the dialog are still live (the row count must be 1). */
+	ZVAL_LONG(&p, membership_id);
+	snprintf(set, sizeof(set), "read_count = d.message_count, last_read_number = %s, notified_number = %s, "
+		"mention_count = 0, unread_hint = FALSE", number, number);
+	ec_sql_update_join(&sql, s->db, "dialog_user du", "dialog d", "d.id = du.dialog_id AND d.deleted = FALSE", set,
+		"du.id = ? AND du.deleted = FALSE");
+	ec_script_update_expect_last(s, ZSTR_VAL(sql.s), &p, 1, 1);
+	smart_str_free(&sql);
 }
 
 void ec_counters_mentions_script(ec_script *s, zend_string *dialog_id, HashTable *user_ids)
@@ -83,9 +94,9 @@ void ec_counters_mentions_script(ec_script *s, zend_string *dialog_id, HashTable
 	ZEND_HASH_FOREACH_VAL(user_ids, id) {
 		ZVAL_COPY_VALUE(&params[i++], id);
 	} ZEND_HASH_FOREACH_END();
+	/* (No member but the author has read the new message: no condition on last_read_number.) */
 	smart_str_append_printf(&sql, "UPDATE dialog_user%s SET mention_count = mention_count + 1 WHERE dialog_id = ? "
-		"AND deleted = FALSE AND last_read_number < %s AND user_id IN (", ec_sql_by_dialog_index(s->db),
-		ec_sql_script_note_number(s->db));
+		"AND deleted = FALSE AND user_id IN (", ec_sql_by_dialog_index(s->db));
 	ec_sql_placeholders(&sql, n);
 	smart_str_appendc(&sql, ')');
 	smart_str_0(&sql);

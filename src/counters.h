@@ -25,13 +25,15 @@ zend_result ec_counters_pending(ec_db *db, zend_string *dialog_id);
  * the author's unread hint goes. */
 zend_result ec_counters_post(ec_db *db, zend_string *dialog_id, zend_long message_count, zend_long membership_id, zend_long number,
 	zend_string *note_id, zend_string *now);
-/* The same inside a post's script (db.h), after its INSERT of the note: the dialog's counters
- * and last message, and the author's membership marked read up to the new number, its
- * read_count taken from the dialog row as just written (nothing read before the script); the
- * activity stamp becomes final and the author's unread hint goes, as in ec_counters_post. The
- * pending stamp came with the lock (ec_script_lock_dialog). */
-void ec_counters_post_script(ec_script *s, zend_string *dialog_id, zend_long membership_id, zend_string *note_id,
-	zend_string *now);
+/* The same inside a post's script (db.h), right after its INSERT of the note (the statement that
+ * takes the number, ec_script_insert_note): the dialog's counters
+ * and last message; the activity stamp becomes final, as in ec_counters_post (the pending stamp
+ * came with the lock, ec_script_lock_dialog). */
+void ec_counters_post_script(ec_script *s, zend_string *dialog_id, zend_string *note_id, zend_string *now);
+/* Then, the script's last write: the author's membership marked read up to the new number, its
+ * read_count taken from the dialog row as just written (nothing read before the script), its
+ * unread hint gone; a check that the membership and the dialog are still live. */
+void ec_counters_post_author_script(ec_script *s, zend_long membership_id);
 /* mention_count + 1 for the given members (user id strings) in a post's script: a check that
  * every one of them is still a member. */
 void ec_counters_mentions_script(ec_script *s, zend_string *dialog_id, HashTable *user_ids);

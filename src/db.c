@@ -744,7 +744,43 @@ zend_result ec_script_begin(ec_script *s, ec_db *db)
 	return SUCCESS;
 }
 
+static void ec_script_append(ec_script *s, const char *sql, zval *params, uint32_t n);
+
 void ec_script_add(ec_script *s, const char *sql, zval *params, uint32_t n)
+{
+	smart_str with = {0};
+	zval *all;
+
+	if (!s->insert.s) {
+		ec_script_append(s, sql, params, n);
+		return;
+	}
+	/* The waiting INSERT becomes this statement's CTE, its values first. */
+	smart_str_append_printf(&with, "WITH ec_n AS (%s RETURNING \"number\") %s", ZSTR_VAL(s->insert.s), sql);
+	smart_str_0(&with);
+	all = safe_emalloc(s->insert_n + n + 1, sizeof(zval), 0);
+	memcpy(all, s->insert_params, s->insert_n * sizeof(zval));
+	memcpy(all + s->insert_n, params, n * sizeof(zval));
+	smart_str_free(&s->insert);
+	ec_script_append(s, ZSTR_VAL(with.s), all, s->insert_n + n);
+	smart_str_free(&with);
+	efree(all);
+}
+
+void ec_script_insert_note(ec_script *s, const char *insert, zval *params, uint32_t n)
+{
+	ZEND_ASSERT(n <= 8 && !s->insert.s);
+	if (s->db->dialect != EC_PGSQL) {
+		ec_script_add(s, insert, params, n);
+		return;
+	}
+	smart_str_appends(&s->insert, insert);
+	smart_str_0(&s->insert);
+	memcpy(s->insert_params, params, n * sizeof(zval));
+	s->insert_n = n;
+}
+
+static void ec_script_append(ec_script *s, const char *sql, zval *params, uint32_t n)
 {
 	if (s->n + n > s->size) {
 		s->size = MAX(s->size * 2, s->n + n + 16);
@@ -813,9 +849,54 @@ void ec_script_update_expect(ec_script *s, const char *update, zval *params, uin
 	smart_str_free(&sql);
 }
 
+void ec_script_update_expect_last(ec_script *s, const char *update, zval *params, uint32_t n, zend_long expected)
+{
+	ZEND_ASSERT(n <= 8 && !s->last.s);
+	if (s->db->dialect != EC_PGSQL || !s->db->tx_own) {
+		ec_script_update_expect(s, update, params, n, expected);
+		return;
+	}
+	smart_str_appends(&s->last, update);
+	smart_str_0(&s->last);
+	memcpy(s->last_params, params, n * sizeof(zval));
+	s->last_n = n;
+	s->last_expected = expected;
+}
+
+void ec_sql_update_join(smart_str *sql, const ec_db *db, const char *target, const char *joined, const char *on,
+	const char *set, const char *where)
+{
+	if (db->dialect == EC_MYSQL) {
+		smart_str_append_printf(sql, "UPDATE %s JOIN %s ON %s SET %s WHERE %s", target, joined, on, set, where);
+	} else {
+		smart_str_append_printf(sql, "UPDATE %s SET %s FROM %s WHERE %s AND %s", target, set, joined, on, where);
+	}
+	smart_str_0(sql);
+}
+
+/* The answer, sharing its statement with the checked last write (PostgreSQL, our own
+ * transaction): the CTE runs the UPDATE, its count divides (22012 when it is not the expected
+ * one, and the division must be evaluated: the join condition reads it), and the answer's rows
+ * come out, read after the earlier statements of the script. */
+static void ec_script_answer_with_last(ec_script *s, const char *answer, zval *params, uint32_t n)
+{
+	smart_str sql = {0};
+	zval *all = safe_emalloc(s->last_n + n + 1, sizeof(zval), 0);
+
+	smart_str_append_printf(&sql, "WITH ec_u AS (%s RETURNING 1), ec_c AS (SELECT 1 / CASE WHEN COUNT(*) = " ZEND_LONG_FMT
+		" THEN 1 ELSE 0 END AS ok FROM ec_u) SELECT ec_a.* FROM ec_c LEFT JOIN (%s) ec_a ON ec_c.ok = 1",
+		ZSTR_VAL(s->last.s), s->last_expected, answer);
+	smart_str_0(&sql);
+	memcpy(all, s->last_params, s->last_n * sizeof(zval));
+	memcpy(all + s->last_n, params, n * sizeof(zval));
+	ec_script_add(s, ZSTR_VAL(sql.s), all, s->last_n + n);
+	smart_str_free(&sql);
+	efree(all);
+}
+
 const char *ec_sql_script_note_number(const ec_db *db)
 {
-	return db->dialect == EC_MYSQL ? "LAST_INSERT_ID()" : "currval(pg_get_serial_sequence('note', 'number'))";
+	return db->dialect == EC_MYSQL ? "LAST_INSERT_ID()" : "(SELECT \"number\" FROM ec_n)";
 }
 
 const char *ec_sql_current_joined(const ec_db *db)
@@ -826,6 +907,8 @@ const char *ec_sql_current_joined(const ec_db *db)
 void ec_script_free(ec_script *s)
 {
 	smart_str_free(&s->sql);
+	smart_str_free(&s->insert);
+	smart_str_free(&s->last);
 	if (s->params) {
 		efree(s->params);
 	}
@@ -897,7 +980,11 @@ zend_result ec_script_run(ec_script *s, const char *answer, zval *params, uint32
 	if (db->dialect == EC_PGSQL && close) {
 		ec_script_add(s, close, NULL, 0);   /* PostgreSQL returns the last statement's rows */
 	}
-	ec_script_add(s, answer, params, n);
+	if (s->last.s) {
+		ec_script_answer_with_last(s, answer, params, n);
+	} else {
+		ec_script_add(s, answer, params, n);
+	}
 	if (db->dialect == EC_MYSQL) {
 		ec_script_add(s, close, NULL, 0);
 	}

@@ -194,6 +194,13 @@ typedef struct {
 	smart_str sql;
 	zval *params;          /* borrowed values */
 	uint32_t n, size;
+	smart_str insert;      /* ec_script_insert_note's INSERT, waiting for the next statement (PostgreSQL) */
+	zval insert_params[8];
+	uint32_t insert_n;
+	smart_str last;        /* ec_script_update_expect_last's UPDATE, its values and count */
+	zval last_params[8];
+	uint32_t last_n;
+	zend_long last_expected;
 } ec_script;
 
 /* Whether scripts can run on db (MySQL/MariaDB or PostgreSQL, not refused before). */
@@ -211,8 +218,19 @@ void ec_script_lock_dialog(ec_script *s, zval *id);
 void ec_script_expect_count(ec_script *s, const char *from_where, zval *params, uint32_t n, zend_long expected);
 /* An UPDATE that must change exactly `expected` rows (a check too). */
 void ec_script_update_expect(ec_script *s, const char *update, zval *params, uint32_t n, zend_long expected);
-/* The SQL expression, inside a script, of the number the script's INSERT into note just drew
- * (LAST_INSERT_ID() on MySQL, the sequence's currval on PostgreSQL). */
+/* The same for the script's last write, which may then share the answer's statement
+ * (PostgreSQL in our own transaction: one statement less). At most 8 values. */
+void ec_script_update_expect_last(ec_script *s, const char *update, zval *params, uint32_t n, zend_long expected);
+/* Appends "UPDATE target SET set" joined with `joined` ON `on`, WHERE `where`, in the dialect's
+ * form (MySQL: UPDATE target JOIN joined ON on SET ...; PostgreSQL: UPDATE target SET ... FROM
+ * joined WHERE on AND where). `set` names target columns unqualified (none may be in joined). */
+void ec_sql_update_join(smart_str *sql, const ec_db *db, const char *target, const char *joined, const char *on,
+	const char *set, const char *where);
+/* The INSERT of a note (at most 8 values), whose number the next statement of the script uses as
+ * ec_sql_script_note_number(): on MySQL a statement of its own (LAST_INSERT_ID()), on PostgreSQL
+ * the next statement's data-modifying CTE (INSERT ... RETURNING "number"), one statement less. */
+void ec_script_insert_note(ec_script *s, const char *insert, zval *params, uint32_t n);
+/* The SQL expression of that number, valid in the statement that follows ec_script_insert_note. */
 const char *ec_sql_script_note_number(const ec_db *db);
 /* Ends the script with the answer SELECT and runs it: *rows receives the answer's rows. On
  * failure rolls back what the script began (as ec_tx_abort; db->tx_retryable after a deadlock

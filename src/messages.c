@@ -410,7 +410,8 @@ static void ec_post_script_mentions(ec_script *s, ec_post_fast *f, const ec_acto
 	efree(params);
 }
 
-/* The note, and its attachments: all of them still unused and the actor's (a check). */
+/* The note with the dialog's counters, and its attachments: all of them still unused and the
+ * actor's (a check). */
 static void ec_post_script_note(ec_script *s, ec_post_fast *f, const ec_actor *actor)
 {
 	ec_post *p = f->p;
@@ -424,9 +425,10 @@ static void ec_post_script_note(ec_script *s, ec_post_fast *f, const ec_actor *a
 	ZVAL_STR(&params[4], p->now);
 	ZVAL_STR(&params[5], f->d->id);
 	ZVAL_STR(&params[6], actor->id);
-	ec_script_add(s, "INSERT INTO note (id, deleted, post, data, `type`, is_global, is_internal, is_pinned, "
+	ec_script_insert_note(s, "INSERT INTO note (id, deleted, post, data, `type`, is_global, is_internal, is_pinned, "
 		"created_at, modified_at, parent_id, parent_type, created_by_id) "
 		"VALUES (?, FALSE, ?, ?, 'Post', FALSE, FALSE, FALSE, ?, ?, ?, 'Dialog', ?)", params, 7);
+	ec_counters_post_script(s, f->d->id, p->note_id, p->now);
 	if (p->n_attachments == 0) {
 		return;
 	}
@@ -466,7 +468,7 @@ static zend_result ec_post_script_step(ec_write *w, void *state)
 	ec_post *p = f->p;
 	const ec_dialog *d = f->d;
 	ec_script s;
-	zval v[3], rows, *row;
+	zval v[1], rows, *row;
 	char answer[512];
 	zend_long count;
 
@@ -478,15 +480,11 @@ static zend_result ec_post_script_step(ec_write *w, void *state)
 		return FAILURE;
 	}
 	ZVAL_STR(&v[0], d->id);
-	ZVAL_STR(&v[1], d->id);
-	ZVAL_LONG(&v[2], d->membership_id);
 	ec_script_lock_dialog(&s, &v[0]);
-	ec_script_expect_count(&s, "FROM dialog d JOIN dialog_user du ON du.dialog_id = d.id WHERE d.id = ? "
-		"AND d.deleted = FALSE AND du.id = ? AND du.deleted = FALSE", &v[1], 2, 1);
 	ec_post_script_mentions(&s, f, w->actor);
 	ec_post_script_note(&s, f, w->actor);
-	ec_counters_post_script(&s, d->id, d->membership_id, p->note_id, p->now);
 	ec_counters_mentions_script(&s, d->id, Z_ARRVAL(p->mention_ids));
+	ec_counters_post_author_script(&s, d->membership_id);
 	ec_post_script_answer(&w->db, answer, sizeof(answer));
 	if (ec_script_run(&s, answer, &v[0], 1, &rows) == FAILURE) {
 		return FAILURE;

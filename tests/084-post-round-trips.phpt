@@ -148,6 +148,78 @@ foreach (ec_backends() as $backend) {
     echo "  notes written: ", ec_notes($pdo) - $notes, "; ", ec_recount_line($pdo), "\n";
     $holder = null;
 
+    // -- inside a caller's REPEATABLE READ transaction that has already read
+    $caller = new PDO($dsn, $user, $pass, [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]);
+    ec_begin_snapshot($caller);
+    $last = ebla_chat_post($pdo, $b, $d, 'committed after the snapshot');
+    try {
+        $r = ebla_chat_post($caller, $a, $d, 'from an old snapshot');
+        $caller->commit();
+        echo "caller's REPEATABLE READ: posted number ", $r['number'] > $last['number'] ? 'above' : 'NOT ABOVE', " the newer post\n";
+    } catch (PDOException $e) {
+        $caller->rollBack();
+        echo "caller's REPEATABLE READ: ", ec_is_transient($e) ? 'serialization failure, for the caller to retry' : $e->getMessage(), "\n";
+    }
+    echo "  b sees unread ", ebla_chat_dialog_get($pdo, $b, $d)['unread'], "; ", ec_recount_line($pdo), "\n";
+    // What the caller's old snapshot shows is stale, and the script's current reads see it.
+    $att = ec_attachment($pdo, $a, 'c.png', 'image/png');
+    $gone2 = ebla_chat_dialog_open($pdo, $a, [$b, $c], ['type' => 'group'])['id'];
+    foreach (['attachment taken' => fn() => ebla_chat_post($pdo, $a, $other, 'taken', [$att]),
+            'actor removed' => fn() => ebla_chat_dialog_members($pdo, $a, $gone2, [], [$c])] as $what => $meanwhile) {
+        ec_begin_snapshot($caller);
+        ebla_chat_dialog_mute($caller, $b, $d, true);
+        $meanwhile();
+        $notes = ec_notes($pdo);
+        try {
+            $what === 'attachment taken' ? ebla_chat_post($caller, $a, $d, 'old snapshot', [$att]) : ebla_chat_post($caller, $c, $gone2, 'old snapshot');
+            $outcome = 'POSTED';
+        } catch (EblaChat\Exception $e) {
+            $outcome = get_class($e) . ': ' . preg_replace('/\b[0-9a-f]{17}\b/', '<id>', $e->getMessage());
+        } catch (PDOException $e) {
+            $outcome = ec_is_transient($e) ? 'serialization failure, for the caller to retry' : $e->getMessage();
+        }
+        if ($caller->inTransaction() && !str_starts_with($outcome, 'serialization')) {
+            $caller->commit();
+            $outcome .= '; the caller commits, its mute ' . (ec_scalar($pdo, 'SELECT is_muted FROM dialog_user WHERE dialog_id = ? AND user_id = ?', [$d, $b]) ? 'kept' : 'LOST');
+            ebla_chat_dialog_mute($pdo, $b, $d, false);
+        } elseif ($caller->inTransaction()) {
+            $caller->rollBack();
+        }
+        echo "caller's REPEATABLE READ, $what after its snapshot: $outcome\n  notes written: ", ec_notes($pdo) - $notes, "; ",
+            ec_recount_line($pdo), "\n";
+    }
+    $outsider = ec_user($pdo, 'outsider');
+    $caller->beginTransaction();
+    ebla_chat_dialog_mute($caller, $b, $d, true);
+    foreach ([[$a, $gone], [$outsider, $d]] as [$who, $where]) {
+        try {
+            ebla_chat_post($caller, $who, $where, 'refused');
+        } catch (EblaChat\Exception $e) {
+            echo "  refused in the caller's transaction: ", get_class($e), "\n";
+        }
+    }
+    $r = ebla_chat_post($caller, $a, $d, 'still usable');
+    $caller->commit();
+    echo "  caller's transaction after two refused posts: its mute ",
+        ec_scalar($pdo, 'SELECT is_muted FROM dialog_user WHERE dialog_id = ? AND user_id = ?', [$d, $b]) ? 'kept' : 'LOST',
+        ", the next post ", ec_scalar($pdo, 'SELECT post FROM note WHERE id = ?', [$r['id']]), "; ", ec_recount_line($pdo), "\n";
+    $caller = null;
+
+    // -- MySQL without multi-statements: the classic way, every time
+    if ($backend === 'mysql') {
+        $single = new PDO($dsn, $user, $pass, [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION, PDO::MYSQL_ATTR_MULTI_STATEMENTS => false,
+            PDO::ATTR_STATEMENT_CLASS => [RoundTrip::class]]);
+        $numbers = [];
+        for ($i = 0; $i < 3; $i++) {
+            RoundTrip::$n = 0;
+            $numbers[] = ebla_chat_post($single, $a, $d, "single $i")['number'];
+            $trips[] = RoundTrip::$n;
+        }
+        echo "multi-statements off: 3 posts, numbers ", $numbers === array_values(array_unique($numbers)) ? 'distinct' : 'REPEATED',
+            ", statements of the last ", end($trips), " (and BEGIN, COMMIT); ", ec_recount_line($pdo), "\n";
+        $single = null;
+    }
+
     // -- a database error in the middle of the script: the n-th row written fails
     ec_fault_install($pdo, $backend);
     $silent = new PDO($dsn, $user, $pass, [PDO::ATTR_ERRMODE => PDO::ERRMODE_SILENT]);
@@ -189,51 +261,6 @@ foreach (ec_backends() as $backend) {
         echo "fault at the n-th row written: $outcome: ", count($where) > 3 ? "n = 1.." . ($n - 1) . ', alone, in a caller\'s transaction, silent mode' : implode(', ', $where), "\n";
     }
     echo "  ", ec_recount_line($pdo), "\n";
-
-    // -- inside a caller's REPEATABLE READ transaction that has already read
-    $caller = new PDO($dsn, $user, $pass, [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]);
-    ec_begin_snapshot($caller);
-    $last = ebla_chat_post($pdo, $b, $d, 'committed after the snapshot');
-    try {
-        $r = ebla_chat_post($caller, $a, $d, 'from an old snapshot');
-        $caller->commit();
-        echo "caller's REPEATABLE READ: posted number ", $r['number'] > $last['number'] ? 'above' : 'NOT ABOVE', " the newer post\n";
-    } catch (PDOException $e) {
-        $caller->rollBack();
-        echo "caller's REPEATABLE READ: ", ec_is_transient($e) ? 'serialization failure, for the caller to retry' : $e->getMessage(), "\n";
-    }
-    echo "  b sees unread ", ebla_chat_dialog_get($pdo, $b, $d)['unread'], "; ", ec_recount_line($pdo), "\n";
-    $outsider = ec_user($pdo, 'outsider');
-    $caller->beginTransaction();
-    ebla_chat_dialog_mute($caller, $b, $d, true);
-    foreach ([[$a, $gone], [$outsider, $d]] as [$who, $where]) {
-        try {
-            ebla_chat_post($caller, $who, $where, 'refused');
-        } catch (EblaChat\Exception $e) {
-            echo "  refused in the caller's transaction: ", get_class($e), "\n";
-        }
-    }
-    $r = ebla_chat_post($caller, $a, $d, 'still usable');
-    $caller->commit();
-    echo "  caller's transaction after two refused posts: its mute ",
-        ec_scalar($pdo, 'SELECT is_muted FROM dialog_user WHERE dialog_id = ? AND user_id = ?', [$d, $b]) ? 'kept' : 'LOST',
-        ", the next post ", ec_scalar($pdo, 'SELECT post FROM note WHERE id = ?', [$r['id']]), "; ", ec_recount_line($pdo), "\n";
-    $caller = null;
-
-    // -- MySQL without multi-statements: the classic way, every time
-    if ($backend === 'mysql') {
-        $single = new PDO($dsn, $user, $pass, [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION, PDO::MYSQL_ATTR_MULTI_STATEMENTS => false,
-            PDO::ATTR_STATEMENT_CLASS => [RoundTrip::class]]);
-        $numbers = [];
-        for ($i = 0; $i < 3; $i++) {
-            RoundTrip::$n = 0;
-            $numbers[] = ebla_chat_post($single, $a, $d, "single $i")['number'];
-            $trips[] = RoundTrip::$n;
-        }
-        echo "multi-statements off: 3 posts, numbers ", $numbers === array_values(array_unique($numbers)) ? 'distinct' : 'REPEATED',
-            ", statements of the last ", end($trips), " (and BEGIN, COMMIT); ", ec_recount_line($pdo), "\n";
-        $single = null;
-    }
 }
 ?>
 --EXPECT--
@@ -249,15 +276,19 @@ attachment taken by a concurrent post: EblaChat\BadRequestException: An attachme
   notes written: 1 (the concurrent one); attachment's note: mine first; counters exact
 dialog deleted meanwhile: EblaChat\NotFoundException: Dialog <id> not found
   notes written: 0; counters exact
-fault at the n-th row written: fault: n = 1..6, alone, in a caller's transaction, silent mode
-fault at the n-th row written: posted: 7 alone
-  counters exact
 caller's REPEATABLE READ: posted number above the newer post
   b sees unread 1; counters exact
+caller's REPEATABLE READ, attachment taken after its snapshot: EblaChat\BadRequestException: An attachment was used by another message meanwhile; the caller commits, its mute kept
+  notes written: 0; counters exact
+caller's REPEATABLE READ, actor removed after its snapshot: EblaChat\ForbiddenException: You are not a member of dialog <id>; the caller commits, its mute kept
+  notes written: 0; counters exact
   refused in the caller's transaction: EblaChat\NotFoundException
   refused in the caller's transaction: EblaChat\ForbiddenException
   caller's transaction after two refused posts: its mute kept, the next post still usable; counters exact
 multi-statements off: 3 posts, numbers distinct, statements of the last 4 (and BEGIN, COMMIT); counters exact
+fault at the n-th row written: fault: n = 1..6, alone, in a caller's transaction, silent mode
+fault at the n-th row written: posted: 7 alone
+  counters exact
 == pgsql
 round trips per post, emulated prepares: plain 2, with a mention 3
 round trips per post, server-side prepares: plain 2, with a mention 3
@@ -270,11 +301,15 @@ attachment taken by a concurrent post: EblaChat\BadRequestException: An attachme
   notes written: 1 (the concurrent one); attachment's note: mine first; counters exact
 dialog deleted meanwhile: EblaChat\NotFoundException: Dialog <id> not found
   notes written: 0; counters exact
-fault at the n-th row written: fault: n = 1..5, alone, in a caller's transaction, silent mode
-fault at the n-th row written: posted: 6 alone
-  counters exact
 caller's REPEATABLE READ: serialization failure, for the caller to retry
   b sees unread 0; counters exact
+caller's REPEATABLE READ, attachment taken after its snapshot: serialization failure, for the caller to retry
+  notes written: 0; counters exact
+caller's REPEATABLE READ, actor removed after its snapshot: serialization failure, for the caller to retry
+  notes written: 0; counters exact
   refused in the caller's transaction: EblaChat\NotFoundException
   refused in the caller's transaction: EblaChat\ForbiddenException
   caller's transaction after two refused posts: its mute kept, the next post still usable; counters exact
+fault at the n-th row written: fault: n = 1..5, alone, in a caller's transaction, silent mode
+fault at the n-th row written: posted: 6 alone
+  counters exact

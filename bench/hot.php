@@ -17,8 +17,8 @@
  * quiet members, and one group dialog per implementation. Redis (EBLA_CHAT_TEST_REDIS_URL) is on,
  * as in production: every post publishes its events after its commit. Per round the
  * implementations run one after the other in a rotating order; reported: posts per second of the
- * 4 processes together (median of the rounds, and the range), and at the end every dialog is
- * recounted (message_count against its notes, the authors' read counts).
+ * 4 processes together (median of the rounds, and the range), and at the end the dialogs of
+ * ebla_chat and SameAlgorithm are recounted (message_count against their notes, the last message).
  *
  * On PostgreSQL, the PHP versions' statements written for MySQL (bench.php runs them there) go through a PDO
  * subclass that changes only their quoting and boolean literals (`x` to "x", deleted = 0 to
@@ -192,7 +192,8 @@ final class Hot
             if ($impl !== 'espo' && (int) $row[0] !== $notes) {
                 $bad[] = "$impl: message_count {$row[0]}, $notes notes";
             }
-            if ((int) $row[1] !== $max) {
+            // (EspoWay does not lock the dialog: its last message may fall behind under concurrency.)
+            if ($impl !== 'espo' && (int) $row[1] !== $max) {
                 $bad[] = "$impl: last_message_number {$row[1]}, newest note $max";
             }
         }

@@ -357,10 +357,12 @@ void ec_tx_abort(ec_db *db)
 	EG(exception) = pending;
 }
 
-bool ec_db_error_is_transient(void)
+/* The SQLSTATE and driver code of the pending PDOException's errorInfo (either may be NULL);
+ * false when no PDOException with an errorInfo is pending. */
+static bool ec_pending_error_info(zval **state, zval **code)
 {
 	zend_object *ex = EG(exception);
-	zval *info, *state, *code, rv;
+	zval *info, rv;
 
 	if (!ex || !instanceof_function(ex->ce, php_pdo_get_exception())) {
 		return false;
@@ -369,8 +371,18 @@ bool ec_db_error_is_transient(void)
 	if (!info || Z_TYPE_P(info) != IS_ARRAY) {
 		return false;
 	}
-	state = zend_hash_index_find(Z_ARRVAL_P(info), 0);
-	code = zend_hash_index_find(Z_ARRVAL_P(info), 1);
+	*state = zend_hash_index_find(Z_ARRVAL_P(info), 0);
+	*code = zend_hash_index_find(Z_ARRVAL_P(info), 1);
+	return true;
+}
+
+bool ec_db_error_is_transient(void)
+{
+	zval *state, *code;
+
+	if (!ec_pending_error_info(&state, &code)) {
+		return false;
+	}
 	if (state && Z_TYPE_P(state) == IS_STRING
 		&& (zend_string_equals_literal(Z_STR_P(state), "40001") || zend_string_equals_literal(Z_STR_P(state), "40P01"))) {
 		return true;
@@ -1016,19 +1028,12 @@ zend_result ec_script_run(ec_script *s, const char *answer, zval *params, uint32
 
 bool ec_script_stale(ec_db *db)
 {
-	zend_object *ex = EG(exception);
-	zval *info, *state, *code, rv;
+	zval *state, *code;
 	bool stale = false;
 
-	if (!ex || !instanceof_function(ex->ce, php_pdo_get_exception())) {
+	if (!ec_pending_error_info(&state, &code)) {
 		return false;
 	}
-	info = zend_read_property(ex->ce, ex, "errorInfo", sizeof("errorInfo") - 1, 1, &rv);
-	if (!info || Z_TYPE_P(info) != IS_ARRAY) {
-		return false;
-	}
-	state = zend_hash_index_find(Z_ARRVAL_P(info), 0);
-	code = zend_hash_index_find(Z_ARRVAL_P(info), 1);
 	if (db->dialect == EC_MYSQL && code && Z_TYPE_P(code) == IS_LONG) {
 		stale = Z_LVAL_P(code) == 1172;
 		if (Z_LVAL_P(code) == 1064) {

@@ -42,7 +42,9 @@ zend_result ec_write_commit(ec_db *db, ec_events *events)
 	return SUCCESS;
 }
 
-zend_result ec_write_run_script(ec_write *w, ec_write_step step, void *state)
+/* The attempts of a write until one commits: in a transaction begun here, or (script) in the
+ * one the step's script begins and ends itself. */
+static zend_result ec_write_attempts(ec_write *w, ec_write_step step, void *state, bool script)
 {
 	int attempt = 0;
 	zend_result status;
@@ -50,33 +52,28 @@ zend_result ec_write_run_script(ec_write *w, ec_write_step step, void *state)
 	do {
 		ec_events_free(&w->ev);
 		ec_events_init(&w->ev);
-		status = step(w, state);
-	} while (status == FAILURE && ec_tx_retry(&w->db, &attempt));
-	if (status == SUCCESS) {
-		ec_write_committed(&w->db, w->db.tx_own, &w->ev);
-	}
-	ec_events_free(&w->ev);
-	return status;
-}
-
-zend_result ec_write_run(ec_write *w, ec_write_step step, void *state)
-{
-	int attempt = 0;
-	zend_result status;
-
-	do {
-		ec_events_free(&w->ev);
-		ec_events_init(&w->ev);
-		status = ec_tx_begin(&w->db);
+		status = script ? SUCCESS : ec_tx_begin(&w->db);
 		if (status == SUCCESS) {
 			status = step(w, state);
-			if (status == SUCCESS) {
+			if (status == SUCCESS && script) {
+				ec_write_committed(&w->db, w->db.tx_own, &w->ev);
+			} else if (status == SUCCESS) {
 				status = ec_write_commit(&w->db, &w->ev);
-			} else {
+			} else if (!script) {
 				ec_tx_abort(&w->db);
 			}
 		}
 	} while (status == FAILURE && ec_tx_retry(&w->db, &attempt));
 	ec_events_free(&w->ev);
 	return status;
+}
+
+zend_result ec_write_run_script(ec_write *w, ec_write_step step, void *state)
+{
+	return ec_write_attempts(w, step, state, true);
+}
+
+zend_result ec_write_run(ec_write *w, ec_write_step step, void *state)
+{
+	return ec_write_attempts(w, step, state, false);
 }

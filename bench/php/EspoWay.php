@@ -322,7 +322,8 @@ final class EspoWay implements Chat
             foreach ($this->dialogRows($actor, $rows, array_map(fn ($x) => $x[0], $unread)) as $r) {
                 $popups[] = ['dialogId' => $r['id'], 'name' => $r['name'], 'unread' => $r['unread'], 'lastMessage' => $r['lastMessage']];
             }
-            $this->run('INSERT INTO notification_popup (user_id, number) VALUES (?, ?) ON DUPLICATE KEY UPDATE number = VALUES(number)',
+            $this->run('INSERT INTO notification_popup (user_id, number) VALUES (?, ?) ' . ($this->pdo->getAttribute(PDO::ATTR_DRIVER_NAME) === 'pgsql'
+                ? 'ON CONFLICT (user_id) DO UPDATE SET number = EXCLUDED.number' : 'ON DUPLICATE KEY UPDATE number = VALUES(number)'),
                 [$actor, $max]);
         }
         return ['unread' => ['total' => $total, 'dialogs' => array_map(fn ($x) => $x[0], $unread)], 'popups' => $popups];

@@ -295,7 +295,8 @@ final class SameAlgorithm implements Chat
                         $popups[] = ['dialogId' => $d['id'], 'name' => $d['name'], 'unread' => $d['unread'],
                             'lastMessage' => $d['lastMessage']];
                     }
-                    $case = implode(' ', array_fill(0, count($fresh), 'WHEN ? THEN ?'));
+                    $case = implode(' ', array_fill(0, count($fresh), $this->pdo->getAttribute(PDO::ATTR_DRIVER_NAME) === 'pgsql'
+                        ? 'WHEN CAST(? AS BIGINT) THEN CAST(? AS BIGINT)' : 'WHEN ? THEN ?'));
                     $in = implode(', ', array_fill(0, count($fresh), '?'));
                     $params = [];
                     foreach ($fresh as $r) {

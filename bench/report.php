@@ -289,8 +289,14 @@ $panel = function (int $x0, int $y0, int $w, int $h, string $title, string $xlab
         imagesetthickness($img, 2);
         for ($i = 1; $i < count($pts); $i++) {
             if ($style === 'dash') {
-                imagesetstyle($img, array_merge(array_fill(0, 6, $col[$k]), array_fill(0, 4, IMG_COLOR_TRANSPARENT)));
-                imageline($img, $px($pts[$i - 1][0]), $py($pts[$i - 1][1]), $px($pts[$i][0]), $py($pts[$i][1]), IMG_COLOR_STYLED);
+                // Dashes drawn one by one (a styled line of thickness 2 draws nothing in gd).
+                [$ax, $ay, $bx, $by] = [$px($pts[$i - 1][0]), $py($pts[$i - 1][1]), $px($pts[$i][0]), $py($pts[$i][1])];
+                $len = max(1.0, hypot($bx - $ax, $by - $ay));
+                for ($d = 0.0; $d < $len; $d += 12) {
+                    $e = min($len, $d + 7);
+                    imageline($img, (int) round($ax + ($bx - $ax) * $d / $len), (int) round($ay + ($by - $ay) * $d / $len),
+                        (int) round($ax + ($bx - $ax) * $e / $len), (int) round($ay + ($by - $ay) * $e / $len), $col[$k]);
+                }
             } else {
                 imageline($img, $px($pts[$i - 1][0]), $py($pts[$i - 1][1]), $px($pts[$i][0]), $py($pts[$i][1]), $col[$k]);
             }

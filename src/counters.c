@@ -10,10 +10,25 @@
 #include "counters.h"
 #include "render.h"
 
+zend_result ec_counters_pending(ec_db *db, zend_string *dialog_id)
+{
+	const char *pending = ec_sql_activity_pending(db);
+	char sql[128];
+	zval param;
+
+	if (!pending) {
+		return SUCCESS;
+	}
+	snprintf(sql, sizeof(sql), "UPDATE dialog SET %s WHERE id = ?", pending);
+	ZVAL_STR(&param, dialog_id);
+	return ec_db_exec(db, sql, &param, 1, NULL);
+}
+
 zend_result ec_counters_post(ec_db *db, zend_string *dialog_id, zend_long message_count, zend_long membership_id, zend_long number,
 	zend_string *note_id, zend_string *now)
 {
 	zval dp[5], up[5];
+	char activity[64], set[256];
 
 	ZVAL_LONG(&dp[0], number);
 	ZVAL_STR(&dp[1], note_id);
@@ -24,9 +39,11 @@ zend_result ec_counters_post(ec_db *db, zend_string *dialog_id, zend_long messag
 	ZVAL_LONG(&up[1], number);
 	ZVAL_LONG(&up[2], number);
 	ZVAL_LONG(&up[3], membership_id);
-	return ec_db_update_pair(db, "dialog", "message_count = message_count + 1, last_message_number = ?, "
-		"last_message_id = ?, last_message_at = ?, modified_at = ?", dp, 4,
-		"dialog_user", "read_count = ?, last_read_number = ?, notified_number = ?, mention_count = 0", up, 3);
+	ec_sql_activity_final(db, number, activity, sizeof(activity));
+	snprintf(set, sizeof(set), "message_count = message_count + 1, last_message_number = ?, "
+		"last_message_id = ?, last_message_at = ?, modified_at = ?, %s", activity);
+	return ec_db_update_pair(db, "dialog", set, dp, 4,
+		"dialog_user", "read_count = ?, last_read_number = ?, notified_number = ?, mention_count = 0, unread_hint = FALSE", up, 3);
 }
 
 /* Revives the rows of former members (deleted = TRUE in `existing`) with everything read. */
@@ -52,7 +69,7 @@ static zend_result ec_counters_revive(ec_db *db, zend_string *dialog_id, zend_lo
 		ZVAL_STR(&fixed[3], now);
 		ZVAL_STR(&fixed[4], dialog_id);
 		snprintf(head, sizeof(head), "UPDATE dialog_user%s SET deleted = FALSE, read_count = ?, last_read_number = ?, "
-			"notified_number = ?, mention_count = 0, is_muted = FALSE, joined_at = ? WHERE dialog_id = ? AND user_id IN (",
+			"notified_number = ?, mention_count = 0, is_muted = FALSE, unread_hint = FALSE, joined_at = ? WHERE dialog_id = ? AND user_id IN (",
 			ec_sql_by_dialog_index(db));
 		status = ec_db_run_in(db, head, fixed, 5, list, revives, ")", NULL, NULL);
 	}
@@ -174,7 +191,8 @@ zend_result ec_counters_delete(ec_db *db, zend_string *dialog_id, zend_long numb
 	return ec_counters_last_message(db, dialog_id);
 }
 
-zend_result ec_counters_read(ec_db *db, zend_long membership_id, zend_long up, zend_long read_count, zend_long mentions)
+zend_result ec_counters_read(ec_db *db, zend_long membership_id, zend_long up, zend_long read_count, zend_long mentions,
+	bool unread_left)
 {
 	zval params[7];
 
@@ -185,8 +203,11 @@ zend_result ec_counters_read(ec_db *db, zend_long membership_id, zend_long up, z
 	ZVAL_LONG(&params[4], up);
 	ZVAL_LONG(&params[5], membership_id);
 	ZVAL_LONG(&params[6], up);
-	return ec_db_exec(db, "UPDATE dialog_user SET last_read_number = ?, read_count = ?, mention_count = ?, "
-		"notified_number = CASE WHEN notified_number < ? THEN ? ELSE notified_number END "
+	return ec_db_exec(db, unread_left ? "UPDATE dialog_user SET last_read_number = ?, read_count = ?, mention_count = ?, "
+		"notified_number = CASE WHEN notified_number < ? THEN ? ELSE notified_number END, unread_hint = TRUE "
+		"WHERE id = ? AND last_read_number < ?"
+		: "UPDATE dialog_user SET last_read_number = ?, read_count = ?, mention_count = ?, "
+		"notified_number = CASE WHEN notified_number < ? THEN ? ELSE notified_number END, unread_hint = FALSE "
 		"WHERE id = ? AND last_read_number < ?", params, 7, NULL);
 }
 

@@ -17,8 +17,12 @@
 #include "php.h"
 #include "db.h"
 
+/* The first write of a post, right after the dialog's row lock: its pending activity stamp
+ * (ec_sql_activity_pending), where the dialect needs one. */
+zend_result ec_counters_pending(ec_db *db, zend_string *dialog_id);
 /* A post: one more live message, and the author (membership_id) has read everything up to it.
- * message_count is the dialog's before the post. */
+ * message_count is the dialog's before the post. The dialog's activity stamp becomes final and
+ * the author's unread hint goes. */
 zend_result ec_counters_post(ec_db *db, zend_string *dialog_id, zend_long message_count, zend_long membership_id, zend_long number,
 	zend_string *note_id, zend_string *now);
 /* New members of a dialog whose counters are known (message_count, last_number), with
@@ -34,8 +38,10 @@ zend_result ec_counters_mentions(ec_db *db, zend_string *dialog_id, zend_long nu
  * mentions gone, one live message less and the newest live one as the dialog's last. */
 zend_result ec_counters_delete(ec_db *db, zend_string *dialog_id, zend_long number, HashTable *mentioned);
 /* Read up to `up`: read_count and mention_count as recounted by the caller; the popup watermark
- * follows. Never backwards (a no-op when last_read_number >= up already). */
-zend_result ec_counters_read(ec_db *db, zend_long membership_id, zend_long up, zend_long read_count, zend_long mentions);
+ * follows, and the unread hint says whether anything is left unread. Never backwards (a no-op
+ * when last_read_number >= up already). */
+zend_result ec_counters_read(ec_db *db, zend_long membership_id, zend_long up, zend_long read_count, zend_long mentions,
+	bool unread_left);
 /* Claims the popups of `candidates` (rows of EC_DIALOG_COLUMNS): advances each watermark still
  * below the dialog's last message number and drops from `candidates` those another tab took. */
 zend_result ec_counters_claim_popups(ec_db *db, zval *candidates);

@@ -576,6 +576,85 @@ const char *ec_sql_note_by_dialog_index(const ec_db *db)
 	return db->dialect == EC_MYSQL && *ec_sql_current(db) ? " FORCE INDEX (IDX_PARENT)" : "";
 }
 
+const char *ec_sql_activity_pending(const ec_db *db)
+{
+	return db->dialect == EC_MYSQL ? "activity = " EC_ACTIVITY_PENDING : NULL;
+}
+
+void ec_sql_activity_final(const ec_db *db, zend_long number, char *buf, size_t len)
+{
+	if (db->dialect == EC_PGSQL) {
+		snprintf(buf, len, "activity = txid_current()");
+	} else {
+		snprintf(buf, len, "activity = " ZEND_LONG_FMT, number);
+	}
+}
+
+const char *ec_sql_activity_horizon(const ec_db *db)
+{
+	return db->dialect == EC_PGSQL ? "txid_snapshot_xmin(txid_current_snapshot()) - 1"
+		: "(SELECT MAX(activity) FROM dialog)";
+}
+
+zend_result ec_db_activity_settle(ec_db *db, zend_long *horizon, bool *busy)
+{
+	zval param, rows, *row;
+
+	*busy = false;
+	if (db->dialect != EC_MYSQL) {
+		return SUCCESS;
+	}
+	/* Every post under way holds its pending stamp, the largest value, locked: the read fails at
+	 * once on it. A post that sets its pending stamp after this read has passed draws its note's
+	 * number later than every number seen here. */
+	ZVAL_LONG(&param, *horizon);
+	if (ec_db_query(db, "SELECT activity FROM dialog FORCE INDEX (IDX_ACTIVITY) WHERE activity >= ? "
+			"ORDER BY activity LOCK IN SHARE MODE NOWAIT", &param, 1, &rows) == FAILURE) {
+		*busy = ec_db_clear_lock_conflict();
+		return *busy ? SUCCESS : FAILURE;
+	}
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
+		zend_long a = ec_val_long(EC_COL(row, 0));
+		if (a > *horizon) {
+			*horizon = a;
+		}
+	} ZEND_HASH_FOREACH_END();
+	zval_ptr_dtor(&rows);
+	return SUCCESS;
+}
+
+bool ec_db_clear_lock_conflict(void)
+{
+	zend_object *ex = EG(exception);
+	zval *info, *state, *code, rv;
+	bool conflict = ec_db_error_is_transient();
+
+	if (!conflict && ex && instanceof_function(ex->ce, php_pdo_get_exception())) {
+		info = zend_read_property(ex->ce, ex, "errorInfo", sizeof("errorInfo") - 1, 1, &rv);
+		state = info && Z_TYPE_P(info) == IS_ARRAY ? zend_hash_index_find(Z_ARRVAL_P(info), 0) : NULL;
+		code = info && Z_TYPE_P(info) == IS_ARRAY ? zend_hash_index_find(Z_ARRVAL_P(info), 1) : NULL;
+		/* PostgreSQL's lock_not_available; MariaDB's NOWAIT and lock wait timeout (1205),
+		 * MySQL's NOWAIT (3572). */
+		conflict = (state && Z_TYPE_P(state) == IS_STRING && zend_string_equals_literal(Z_STR_P(state), "55P03"))
+			|| (code && Z_TYPE_P(code) == IS_LONG && (Z_LVAL_P(code) == 1205 || Z_LVAL_P(code) == 3572));
+	}
+	if (conflict) {
+		zend_clear_exception();
+	}
+	return conflict;
+}
+
+zend_result ec_db_in_caller_tx(ec_db *db, bool *in_tx)
+{
+	zval r;
+
+	if (ec_call(db->pdo, "inTransaction", &r, 0, NULL) == FAILURE) {
+		return FAILURE;
+	}
+	*in_tx = Z_TYPE(r) == IS_TRUE;
+	return SUCCESS;
+}
+
 void ec_db_request_shutdown(void)
 {
 	ec_conn_rshutdown();

@@ -139,6 +139,35 @@ const char *ec_sql_by_dialog_index(const ec_db *db);
  * which would lock the newest messages of every dialog. "" where no lock is taken. */
 const char *ec_sql_note_by_dialog_index(const ec_db *db);
 
+/* Activity stamps (dialog.activity, read by hints.c): what a post writes so that a reader can
+ * tell, exactly, which dialogs were written since it last looked.
+ * pending: the SET fragment the post runs right after it locks the dialog, before the note's
+ * number is drawn, or NULL where none is needed. On MySQL/MariaDB the stamp becomes the largest
+ * value (EC_ACTIVITY_PENDING) until the post sets the note's number, so an uncommitted post is
+ * always visible to the locking read of ec_db_activity_settle.
+ * final: the SET fragment that goes with the dialog's new last message (number): the note's
+ * number on MySQL/MariaDB and SQLite, the writing transaction's id (txid_current()) on
+ * PostgreSQL. */
+#define EC_ACTIVITY_PENDING "9223372036854775807"
+const char *ec_sql_activity_pending(const ec_db *db);
+void ec_sql_activity_final(const ec_db *db, zend_long number, char *buf, size_t len);
+/* The SQL expression of the horizon: the stamp up to which every writer has ended, as of the
+ * statement it runs in, up to what ec_db_activity_settle adds. PostgreSQL: the oldest running
+ * transaction id, minus one; elsewhere the largest committed stamp, (SELECT MAX(activity) FROM
+ * dialog). */
+const char *ec_sql_activity_horizon(const ec_db *db);
+/* Makes *horizon (the value of ec_sql_activity_horizon read just before) safe to advance a
+ * reader's watermark to. MySQL/MariaDB: one locking read, NOWAIT, of the stamps at or above it:
+ * *busy when a post is under way (its pending stamp is locked), else *horizon becomes the
+ * largest committed stamp; PostgreSQL and SQLite: nothing to do (PostgreSQL's horizon is safe by
+ * construction, SQLite has one writer at a time, whose stamps grow in commit order). */
+zend_result ec_db_activity_settle(ec_db *db, zend_long *horizon, bool *busy);
+/* After a FAILURE: true (exception cleared) when it was a lock conflict of a NOWAIT read, a lock
+ * wait timeout, a deadlock or a serialization failure, which a reader may answer another way. */
+bool ec_db_clear_lock_conflict(void);
+/* Whether the caller holds a transaction on db's PDO (PDO::inTransaction()). */
+zend_result ec_db_in_caller_tx(ec_db *db, bool *in_tx);
+
 void ec_db_request_shutdown(void);
 
 /* Drops the statements cached for db's PDO: after DDL changed a column's type, PostgreSQL refuses

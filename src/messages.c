@@ -321,7 +321,8 @@ static zend_result ec_post_write(ec_write *w, ec_post *p, ec_dialog *d, zval *me
 	zend_string *data = NULL;
 	zend_result status = FAILURE;
 
-	if (ec_mentions_build(&w->db, d->id, w->actor, p->text, &mentions, &p->mention_ids) == SUCCESS) {
+	if (ec_mentions_build(&w->db, d->id, w->actor, p->text, &mentions, &p->mention_ids) == SUCCESS
+		&& ec_counters_pending(&w->db, d->id) == SUCCESS) {
 		p->note_id = ec_id_generate();
 		p->now = ec_now_utc();
 		data = ec_note_data(&mentions, p->voice);

@@ -131,21 +131,29 @@ static const ec_col dialog_cols[] = {
 	{"direct_key", C_VARCHAR, 255}, {"parent_id", C_FK}, {"parent_type", C_VARCHAR, 100},
 	{"created_at", C_DATETIME}, {"modified_at", C_DATETIME}, {"created_by_id", C_FK}, {"modified_by_id", C_FK},
 	{"last_message_at", C_DATETIME}, {"last_message_id", C_FK}, {"last_message_number", C_BIGINT},
-	{"message_count", C_BIGINT}, {NULL}
+	{"message_count", C_BIGINT}, {"activity", C_BIGINT}, {NULL}
 };
+/* ACTIVITY finds the dialogs written since a reader last looked (hints.c). */
 static const ec_index dialog_idx[] = {
 	{"DIRECT_KEY", true, "direct_key"}, {"PARENT", false, "parent_id, parent_type"},
-	{"CREATED_BY_ID", false, "created_by_id"}, {"MODIFIED_BY_ID", false, "modified_by_id"}, {NULL}
+	{"CREATED_BY_ID", false, "created_by_id"}, {"MODIFIED_BY_ID", false, "modified_by_id"},
+	{"ACTIVITY", false, "activity"}, {NULL}
 };
 static const ec_col dialog_user_cols[] = {
 	{"id", C_AUTO_PK}, {"dialog_id", C_FK}, {"user_id", C_FK}, {"deleted", C_DELETED},
 	{"read_count", C_BIGINT}, {"last_read_number", C_BIGINT}, {"notified_number", C_BIGINT},
-	{"mention_count", C_INT}, {"is_muted", C_BOOL, 0, "0"}, {"joined_at", C_DATETIME}, {NULL}
+	{"mention_count", C_INT}, {"is_muted", C_BOOL, 0, "0"}, {"joined_at", C_DATETIME},
+	{"unread_hint", C_BOOL, 0, "0"}, {NULL}
 };
-/* USER_UNREAD covers the bell's scan of a user's memberships (no row lookups in dialog_user). */
+/* USER_UNREAD covers the bell's scan of a user's hinted memberships (no row lookups in
+ * dialog_user). */
 static const ec_index dialog_user_idx[] = {
 	{"USER_ID_DIALOG_ID", true, "user_id, dialog_id"}, {"DIALOG_ID", false, "dialog_id"},
-	{"USER_UNREAD", false, "user_id, deleted, dialog_id, read_count, is_muted"}, {NULL}
+	{"USER_UNREAD", false, "user_id, unread_hint, deleted, dialog_id, read_count, is_muted"}, {NULL}
+};
+/* Per user, the activity up to which the unread hints are complete (hints.c). */
+static const ec_col dialog_reader_cols[] = {
+	{"id", C_ID}, {"activity", C_BIGINT}, {NULL}
 };
 
 static const ec_table ec_tables[] = {
@@ -160,6 +168,7 @@ static const ec_table ec_tables[] = {
 	{"attachment", true, attachment_cols, attachment_idx},
 	{"dialog", false, dialog_cols, dialog_idx},
 	{"dialog_user", false, dialog_user_cols, dialog_user_idx},
+	{"dialog_reader", false, dialog_reader_cols, NULL},
 	{NULL}
 };
 

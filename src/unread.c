@@ -4,8 +4,8 @@
  * SPDX-License-Identifier: MIT (see the LICENSE file)
  */
 /* unread: the reading side of the counters: the bell
- * total (one indexed query over the user's memberships), popups and polling, mark read and
- * mute. The counters themselves are written by counters.c only. */
+ * total (one indexed query over the user's hinted memberships, hints.c), popups and polling,
+ * mark read and mute. The counters themselves are written by counters.c only. */
 #include "php.h"
 #include "zend_smart_str.h"
 #include "ext/pdo/php_pdo_driver.h"
@@ -19,20 +19,29 @@
 #include "write.h"
 #include "options.h"
 #include "text.h"
+#include "hints.h"
 
 #define EC_POPUPS_LIMIT_DEFAULT 20
 #define EC_POPUPS_LIMIT_MAX 100
 
-/* The actor's memberships with unread messages (EC_DIALOG_COLUMNS rows): the one indexed scan
- * that both the bell and the popups answer from. */
+/* The actor's memberships with unread messages (EC_DIALOG_COLUMNS rows): the one indexed scan,
+ * of the hinted memberships once the hints are up to date, that both the popups and the poll
+ * answer from. */
+#define EC_UNREAD_WHERE " WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE AND d.message_count > du.read_count"
+
+#define EC_UNREAD_SQL "SELECT " EC_DIALOG_COLUMNS ", d.message_count - du.read_count FROM dialog_user du " \
+	"JOIN dialog d ON d.id = du.dialog_id" EC_UNREAD_WHERE
+
 static zend_result ec_unread_rows(ec_db *db, const ec_actor *actor, zval *rows)
 {
 	zval param;
+	bool hinted;
 
+	if (ec_hints_refresh(db, actor, &hinted) == FAILURE) {
+		return FAILURE;
+	}
 	ZVAL_STR(&param, actor->id);
-	return ec_db_query(db, "SELECT " EC_DIALOG_COLUMNS ", d.message_count - du.read_count FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id "
-		"WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE AND d.message_count > du.read_count",
-		&param, 1, rows);
+	return hinted ? ec_db_query(db, EC_UNREAD_SQL EC_HINTED, &param, 1, rows) : ec_db_query(db, EC_UNREAD_SQL, &param, 1, rows);
 }
 
 /* ['total' => n, 'dialogs' => [dialogId => n]] from rows holding the dialog id, its unread count
@@ -218,7 +227,7 @@ static zend_result ec_mark_read_step(ec_write *w, void *state)
 		&& ec_tail_count(db, d.id, up, actor->id, &tail, &tail_mentions) == FAILURE) {
 		goto done;
 	}
-	if (ec_counters_read(db, d.membership_id, up, d.message_count - tail, tail_mentions) == FAILURE) {
+	if (ec_counters_read(db, d.membership_id, up, d.message_count - tail, tail_mentions, tail > 0) == FAILURE) {
 		goto done;
 	}
 	*unread = tail;
@@ -229,11 +238,15 @@ done:
 	return status;
 }
 
+#define EC_BELL_SQL "SELECT d.id, d.message_count - du.read_count, du.is_muted FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id" \
+	EC_UNREAD_WHERE
+
 ZEND_FUNCTION(ebla_chat_unread)
 {
 	zval *zpdo, rows, param;
 	zend_string *actor_id;
 	const ec_actor *actor;
+	bool hinted;
 	ec_db db;
 
 	ZEND_PARSE_PARAMETERS_START(2, 2)
@@ -246,10 +259,11 @@ ZEND_FUNCTION(ebla_chat_unread)
 	}
 	/* The bell alone needs three columns: a narrower scan than the poll's, covered by the
 	 * membership index IDX_USER_UNREAD up to the dialog's message_count. */
+	if (ec_hints_refresh(&db, actor, &hinted) == FAILURE) {
+		RETURN_THROWS();
+	}
 	ZVAL_STR(&param, actor->id);
-	if (ec_db_query(&db, "SELECT d.id, d.message_count - du.read_count, du.is_muted FROM dialog_user du "
-			"JOIN dialog d ON d.id = du.dialog_id WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE "
-			"AND d.message_count > du.read_count", &param, 1, &rows) == FAILURE) {
+	if ((hinted ? ec_db_query(&db, EC_BELL_SQL EC_HINTED, &param, 1, &rows) : ec_db_query(&db, EC_BELL_SQL, &param, 1, &rows)) == FAILURE) {
 		RETURN_THROWS();
 	}
 	ec_unread_summary(&rows, 0, 1, 2, return_value);

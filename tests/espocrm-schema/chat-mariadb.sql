@@ -1,4 +1,4 @@
--- The chat's own tables dialog and dialog_user as docs/design.md ("Tables") defines them, in the format
+-- The chat's own tables dialog, dialog_user and dialog_reader as docs/design.md ("Tables") defines them, in the format
 -- of SHOW CREATE TABLE on MariaDB 10.11. Reference for tests/013-espocrm-schema.phpt.
 CREATE TABLE `dialog` (
   `id` varchar(17) NOT NULL,
@@ -16,11 +16,13 @@ CREATE TABLE `dialog` (
   `last_message_id` varchar(17) DEFAULT NULL,
   `last_message_number` bigint(20) NOT NULL DEFAULT 0,
   `message_count` bigint(20) NOT NULL DEFAULT 0,
+  `activity` bigint(20) NOT NULL DEFAULT 0,
   PRIMARY KEY (`id`),
   UNIQUE KEY `UNIQ_DIRECT_KEY` (`direct_key`),
   KEY `IDX_PARENT` (`parent_id`,`parent_type`),
   KEY `IDX_CREATED_BY_ID` (`created_by_id`),
-  KEY `IDX_MODIFIED_BY_ID` (`modified_by_id`)
+  KEY `IDX_MODIFIED_BY_ID` (`modified_by_id`),
+  KEY `IDX_ACTIVITY` (`activity`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
 ;
 
@@ -35,9 +37,17 @@ CREATE TABLE `dialog_user` (
   `mention_count` int(11) NOT NULL DEFAULT 0,
   `is_muted` tinyint(1) NOT NULL DEFAULT 0,
   `joined_at` datetime DEFAULT NULL,
+  `unread_hint` tinyint(1) NOT NULL DEFAULT 0,
   PRIMARY KEY (`id`),
   UNIQUE KEY `UNIQ_USER_ID_DIALOG_ID` (`user_id`,`dialog_id`),
   KEY `IDX_DIALOG_ID` (`dialog_id`),
-  KEY `IDX_USER_UNREAD` (`user_id`,`deleted`,`dialog_id`,`read_count`,`is_muted`)
+  KEY `IDX_USER_UNREAD` (`user_id`,`unread_hint`,`deleted`,`dialog_id`,`read_count`,`is_muted`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+;
+
+CREATE TABLE `dialog_reader` (
+  `id` varchar(17) NOT NULL,
+  `activity` bigint(20) NOT NULL DEFAULT 0,
+  PRIMARY KEY (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
 ;

@@ -1,4 +1,4 @@
--- The chat's own tables dialog and dialog_user as docs/design.md ("Tables") defines them, in the format
+-- The chat's own tables dialog, dialog_user and dialog_reader as docs/design.md ("Tables") defines them, in the format
 -- of pg_dump --schema-only on PostgreSQL 15. Reference for tests/013-espocrm-schema.phpt.
 CREATE TABLE public.dialog (
     id character varying(17) NOT NULL,
@@ -15,7 +15,8 @@ CREATE TABLE public.dialog (
     last_message_at timestamp(0) without time zone DEFAULT NULL::timestamp without time zone,
     last_message_id character varying(17) DEFAULT NULL::character varying,
     last_message_number bigint DEFAULT 0 NOT NULL,
-    message_count bigint DEFAULT 0 NOT NULL
+    message_count bigint DEFAULT 0 NOT NULL,
+    activity bigint DEFAULT 0 NOT NULL
 );
 
 CREATE TABLE public.dialog_user (
@@ -28,7 +29,13 @@ CREATE TABLE public.dialog_user (
     notified_number bigint DEFAULT 0 NOT NULL,
     mention_count integer DEFAULT 0 NOT NULL,
     is_muted boolean DEFAULT false NOT NULL,
-    joined_at timestamp(0) without time zone DEFAULT NULL::timestamp without time zone
+    joined_at timestamp(0) without time zone DEFAULT NULL::timestamp without time zone,
+    unread_hint boolean DEFAULT false NOT NULL
+);
+
+CREATE TABLE public.dialog_reader (
+    id character varying(17) NOT NULL,
+    activity bigint DEFAULT 0 NOT NULL
 );
 
 CREATE SEQUENCE public.dialog_user_id_seq
@@ -48,6 +55,11 @@ ALTER TABLE ONLY public.dialog
 ALTER TABLE ONLY public.dialog_user
     ADD CONSTRAINT dialog_user_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.dialog_reader
+    ADD CONSTRAINT dialog_reader_pkey PRIMARY KEY (id);
+
+CREATE INDEX idx_dialog_activity ON public.dialog USING btree (activity);
+
 CREATE INDEX idx_dialog_created_by_id ON public.dialog USING btree (created_by_id);
 
 CREATE INDEX idx_dialog_modified_by_id ON public.dialog USING btree (modified_by_id);
@@ -56,7 +68,7 @@ CREATE INDEX idx_dialog_parent ON public.dialog USING btree (parent_id, parent_t
 
 CREATE INDEX idx_dialog_user_dialog_id ON public.dialog_user USING btree (dialog_id);
 
-CREATE INDEX idx_dialog_user_user_unread ON public.dialog_user USING btree (user_id, deleted, dialog_id, read_count, is_muted);
+CREATE INDEX idx_dialog_user_user_unread ON public.dialog_user USING btree (user_id, unread_hint, deleted, dialog_id, read_count, is_muted);
 
 CREATE UNIQUE INDEX uniq_dialog_direct_key ON public.dialog USING btree (direct_key);
 

@@ -30,10 +30,12 @@ function chatSchemaExpected(): array
                 'last_message_id' => $fk,
                 'last_message_number' => $counter,
                 'message_count' => $counter,
+                'activity' => $counter,
             ],
             'indexes' => [
                 ['unique' => true, 'columns' => 'direct_key'],
                 ['unique' => false, 'columns' => 'parent_id,parent_type'],
+                ['unique' => false, 'columns' => 'activity'],
             ],
         ],
         'dialog_user' => [
@@ -48,11 +50,12 @@ function chatSchemaExpected(): array
                 'mention_count' => ['type' => 'int', 'null' => false, 'default' => '0'],
                 'is_muted' => ['type' => 'bool', 'null' => false, 'default' => '0'],
                 'joined_at' => $dt,
+                'unread_hint' => ['type' => 'bool', 'null' => false, 'default' => '0'],
             ],
             'indexes' => [
                 ['unique' => true, 'columns' => 'user_id,dialog_id'],
                 ['unique' => false, 'columns' => 'dialog_id'],
-                ['unique' => false, 'columns' => 'user_id,deleted,dialog_id,read_count,is_muted'],
+                ['unique' => false, 'columns' => 'user_id,unread_hint,deleted,dialog_id,read_count,is_muted'],
             ],
         ],
     ];

@@ -1,0 +1,131 @@
+/*
+ * ebla_chat: chat engine for EspoCRM
+ * Copyright (c) 2026 Ebla Chat team
+ * SPDX-License-Identifier: MIT (see the LICENSE file)
+ */
+/* hints: see hints.h. */
+#include "php.h"
+#include "zend_smart_str.h"
+#include "hints.h"
+
+/* Above this many dialogs written since the reader last looked, one pass over the reader's own
+ * memberships is cheaper than a list of ids. */
+#define EC_HINTS_LIST_MAX 500
+
+/* Hints every membership of the actor that has unread messages, in the dialogs `ids` (n of
+ * them), or in all of them when ids is NULL. A current read: the UPDATE reads the newest rows. */
+static zend_result ec_hints_set(ec_db *db, const ec_actor *actor, zval *ids, uint32_t n)
+{
+#define EC_HINTS_SET "UPDATE dialog_user SET unread_hint = TRUE WHERE user_id = ? AND deleted = FALSE " \
+	"AND unread_hint = FALSE AND read_count < (SELECT d.message_count FROM dialog d WHERE d.id = dialog_user.dialog_id " \
+	"AND d.deleted = FALSE)"
+	zval param;
+
+	ZVAL_STR(&param, actor->id);
+	if (!ids) {
+		return ec_db_exec(db, EC_HINTS_SET, &param, 1, NULL);
+	}
+	return ec_db_run_in(db, EC_HINTS_SET " AND dialog_id IN (", &param, 1, ids, n, ")", NULL, NULL);
+#undef EC_HINTS_SET
+}
+
+/* The dialogs written since `watermark` hinted for the actor. */
+static zend_result ec_hints_catch_up(ec_db *db, const ec_actor *actor, zend_long watermark)
+{
+	zval param, rows, *ids, *row;
+	uint32_t n, i = 0;
+	zend_result status;
+
+	ZVAL_LONG(&param, watermark);
+	if (ec_db_query(db, "SELECT id FROM dialog WHERE activity > ? AND deleted = FALSE", &param, 1, &rows) == FAILURE) {
+		return FAILURE;
+	}
+	n = zend_hash_num_elements(Z_ARRVAL(rows));
+	if (n == 0 || n > EC_HINTS_LIST_MAX) {
+		zval_ptr_dtor(&rows);
+		return n ? ec_hints_set(db, actor, NULL, 0) : SUCCESS;
+	}
+	ids = safe_emalloc(n, sizeof(zval), 0);
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
+		ZVAL_COPY_VALUE(&ids[i++], EC_COL(row, 0));
+	} ZEND_HASH_FOREACH_END();
+	status = ec_hints_set(db, actor, ids, n);
+	efree(ids);
+	zval_ptr_dtor(&rows);
+	return status;
+}
+
+/* The watermark moves to `horizon` (never back; a first call inserts the row). */
+static zend_result ec_hints_advance(ec_db *db, const ec_actor *actor, bool first, zend_long horizon)
+{
+	zval params[3];
+	char sql[128];
+	zend_long inserted = 0;
+
+	ZVAL_STR(&params[0], actor->id);
+	ZVAL_LONG(&params[1], horizon);
+	if (first) {
+		snprintf(sql, sizeof(sql), "INSERT INTO dialog_reader (id, activity) VALUES (?, ?)%s", ec_sql_insert_or_ignore(db));
+		if (ec_db_exec(db, sql, params, 2, &inserted) == FAILURE) {
+			return FAILURE;
+		}
+		if (inserted > 0) {
+			return SUCCESS;
+		}
+	}
+	ZVAL_LONG(&params[0], horizon);
+	ZVAL_STR(&params[1], actor->id);
+	ZVAL_LONG(&params[2], horizon);
+	return ec_db_exec(db, "UPDATE dialog_reader SET activity = ? WHERE id = ? AND activity < ?", params, 3, NULL);
+}
+
+zend_result ec_hints_refresh(ec_db *db, const ec_actor *actor, bool *complete)
+{
+	zval param, rows, *row;
+	smart_str sql = {0};
+	zend_long horizon;
+	bool in_tx, first, busy;
+	zend_result status;
+
+	*complete = false;
+	if (ec_db_in_caller_tx(db, &in_tx) == FAILURE) {
+		return FAILURE;
+	}
+	if (in_tx) {
+		return SUCCESS;
+	}
+	/* One indexed query: the watermark, the horizon, and whether anything was written since. */
+	smart_str_append_printf(&sql, "SELECT w.a, %s, CASE WHEN w.a IS NULL OR EXISTS (SELECT 1 FROM dialog d WHERE d.activity > w.a) "
+		"THEN 1 ELSE 0 END FROM (SELECT (SELECT activity FROM dialog_reader WHERE id = ?) AS a) w", ec_sql_activity_horizon(db));
+	smart_str_0(&sql);
+	ZVAL_STR(&param, actor->id);
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), &param, 1, &rows, NULL);
+	smart_str_free(&sql);
+	if (status == FAILURE) {
+		return FAILURE;
+	}
+	row = zend_hash_index_find(Z_ARRVAL(rows), 0);
+	first = Z_TYPE_P(EC_COL(row, 0)) == IS_NULL;
+	horizon = ec_val_long(EC_COL(row, 1));
+	if (!ec_val_bool(EC_COL(row, 2))) {
+		zval_ptr_dtor(&rows);
+		*complete = true;
+		return SUCCESS;
+	}
+	/* Hints only after the horizon is settled: every stamp up to it is then committed. */
+	if (ec_db_activity_settle(db, &horizon, &busy) == FAILURE || busy) {
+		zval_ptr_dtor(&rows);
+		return busy ? SUCCESS : FAILURE;
+	}
+	status = first ? ec_hints_set(db, actor, NULL, 0) : ec_hints_catch_up(db, actor, ec_val_long(EC_COL(row, 0)));
+	zval_ptr_dtor(&rows);
+	if (status == SUCCESS) {
+		status = ec_hints_advance(db, actor, first, horizon);
+	}
+	if (status == FAILURE) {
+		/* A deadlock with a post, or a lock wait: the next call catches up. */
+		return ec_db_clear_lock_conflict() ? SUCCESS : FAILURE;
+	}
+	*complete = true;
+	return SUCCESS;
+}

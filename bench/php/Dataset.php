@@ -375,7 +375,7 @@ final class Dataset
         // to its own record (direct_key "<low>|<high>|<parentType>|<parentId>", docs/design.md).
         $all = self::DIALOGS + self::SMALL;
         $this->load('dialog', ['id', 'name', 'deleted', 'type', 'direct_key', 'parent_id', 'parent_type', 'created_at', 'modified_at',
-            'created_by_id', 'last_message_at', 'last_message_id', 'last_message_number', 'message_count'], (function () use ($all) {
+            'created_by_id', 'last_message_at', 'last_message_id', 'last_message_number', 'message_count', 'activity'], (function () use ($all, $pg) {
             for ($d = 0; $d < $all; $d++) {
                 $m = self::historyMembers($d);
                 $direct = count($m) === 2;
@@ -386,17 +386,21 @@ final class Dataset
                 $lastNum = self::number($d, self::size($d) - 1);
                 yield [self::dialog($d), $direct ? null : "Project $d", 0, $direct ? 'Direct' : 'Group',
                     $direct ? implode('|', $ids) . ($small ? "|Account|$parent" : '') : null, $parent, $small ? 'Account' : null,
-                    self::time(0), self::time($lastNum), $ids[0], self::time($lastNum), self::note($lastNum - 1), $lastNum, self::size($d)];
+                    self::time(0), self::time($lastNum), $ids[0], self::time($lastNum), self::note($lastNum - 1), $lastNum, self::size($d),
+                    // The activity stamp of the last post: its note number; on PostgreSQL a transaction
+                    // id, and every loaded one is older than any running transaction.
+                    $pg ? 0 : $lastNum];
             }
         })());
         $this->load('dialog_user', ['dialog_id', 'user_id', 'deleted', 'read_count', 'last_read_number', 'notified_number',
-            'mention_count', 'is_muted', 'joined_at'], (function () use ($all) {
+            'mention_count', 'is_muted', 'unread_hint', 'joined_at'], (function () use ($all) {
             for ($d = 0; $d < $all; $d++) {
                 $size = self::size($d);
                 foreach (self::historyMembers($d) as $u) {
                     $unread = self::unreadFor($u, $d);
                     yield [self::dialog($d), self::user($u), 0, $size - $unread,
-                        $unread === $size ? 0 : self::number($d, $size - 1 - $unread), self::number($d, $size - 1), 0, 0, self::time(0)];
+                        $unread === $size ? 0 : self::number($d, $size - 1 - $unread), self::number($d, $size - 1), 0, 0,
+                        $unread > 0 ? 1 : 0, self::time(0)]; // hinted where unread (no reader watermark yet)
                 }
             }
         })());

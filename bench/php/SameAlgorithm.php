@@ -169,12 +169,100 @@ final class SameAlgorithm implements Chat
         return $out;
     }
 
+    private function pg(): bool
+    {
+        return $this->pdo->getAttribute(PDO::ATTR_DRIVER_NAME) === 'pgsql';
+    }
+
+    /** A lock conflict of a NOWAIT read, a lock wait timeout, a deadlock or a serialization failure. */
+    private static function lockConflict(\PDOException $e): bool
+    {
+        $state = $e->errorInfo[0] ?? '';
+        $code = (int) ($e->errorInfo[1] ?? 0);
+        return in_array($state, ['55P03', '40001', '40P01'], true) || in_array($code, [1205, 1213, 3572], true);
+    }
+
+    /** The actor's memberships with unread messages hinted in the dialogs $ids, or in all (null). */
+    private function hintsSet(string $actor, ?array $ids): void
+    {
+        $sql = 'UPDATE dialog_user SET unread_hint = TRUE WHERE user_id = ? AND deleted = FALSE AND unread_hint = FALSE
+            AND read_count < (SELECT d.message_count FROM dialog d WHERE d.id = dialog_user.dialog_id AND d.deleted = FALSE)';
+        if ($ids === null) {
+            $this->run($sql, [$actor]);
+            return;
+        }
+        $this->run($sql . ' AND dialog_id IN (' . implode(', ', array_fill(0, count($ids), '?')) . ')', array_merge([$actor], $ids));
+    }
+
+    /**
+     * ebla_chat's unread hints (docs/design.md "Unread hints"), statement for statement: one query
+     * for the watermark, the horizon and whether any dialog was written since; if so the horizon
+     * settled (MySQL: a NOWAIT locking read of the top stamps), the memberships of the dialogs
+     * written since hinted, the watermark advanced. True when the hinted rows alone may be read.
+     */
+    private function hintsRefresh(string $actor): bool
+    {
+        if ($this->pdo->inTransaction()) {
+            return false;
+        }
+        $pg = $this->pg();
+        $r = $this->all('SELECT w.a, ' . ($pg ? 'txid_snapshot_xmin(txid_current_snapshot()) - 1' : '(SELECT MAX(activity) FROM dialog)')
+            . ', CASE WHEN w.a IS NULL OR EXISTS (SELECT 1 FROM dialog d WHERE d.activity > w.a) THEN 1 ELSE 0 END
+            FROM (SELECT (SELECT activity FROM dialog_reader WHERE id = ?) AS a) w', [$actor])[0];
+        $r = array_values($r);
+        $first = $r[0] === null;
+        $horizon = (int) $r[1];
+        if (!(int) $r[2]) {
+            return true;
+        }
+        try {
+            if (!$pg) {
+                foreach ($this->all('SELECT activity FROM dialog FORCE INDEX (IDX_ACTIVITY) WHERE activity >= ?
+                        ORDER BY activity LOCK IN SHARE MODE NOWAIT', [$horizon]) as $a) {
+                    $horizon = max($horizon, (int) $a['activity']);
+                }
+            }
+        } catch (\PDOException $e) {
+            if (self::lockConflict($e)) {
+                return false; // a post under way: read every membership this once
+            }
+            throw $e;
+        }
+        try {
+            if ($first) {
+                $this->hintsSet($actor, null);
+            } else {
+                $ids = array_column($this->all('SELECT id FROM dialog WHERE activity > ? AND deleted = FALSE', [(int) $r[0]]), 'id');
+                if ($ids) {
+                    $this->hintsSet($actor, count($ids) > 500 ? null : $ids);
+                }
+            }
+            if (!$first || $this->run('INSERT INTO dialog_reader (id, activity) VALUES (?, ?)'
+                    . ($pg ? ' ON CONFLICT DO NOTHING' : ' ON DUPLICATE KEY UPDATE id = id'), [$actor, $horizon]) <= 0) {
+                $this->run('UPDATE dialog_reader SET activity = ? WHERE id = ? AND activity < ?', [$horizon, $actor, $horizon]);
+            }
+        } catch (\PDOException $e) {
+            if (self::lockConflict($e)) {
+                return false;
+            }
+            throw $e;
+        }
+        return true;
+    }
+
     public function bell(string $actor): int
     {
         $this->actor($actor);
-        return (int) $this->all('SELECT COALESCE(SUM(d.message_count - du.read_count), 0) AS c
-            FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id AND d.deleted = 0
-            WHERE du.user_id = ? AND du.deleted = 0 AND du.is_muted = 0', [$actor])[0]['c'];
+        $hinted = $this->hintsRefresh($actor);
+        $total = 0;
+        foreach ($this->all('SELECT d.id, d.message_count - du.read_count AS unread, du.is_muted FROM dialog_user du
+                JOIN dialog d ON d.id = du.dialog_id WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE
+                AND d.message_count > du.read_count' . ($hinted ? ' AND du.unread_hint = TRUE' : ''), [$actor]) as $r) {
+            if (!$r['is_muted']) {
+                $total += (int) $r['unread'];
+            }
+        }
+        return $total;
     }
 
     public function dialogList(string $actor, int $limit = 50): array
@@ -247,7 +335,7 @@ final class SameAlgorithm implements Chat
                 throw new \RuntimeException('not a member');
             }
             $this->run('UPDATE dialog_user SET read_count = ?, last_read_number = ?, mention_count = 0,
-                notified_number = GREATEST(notified_number, ?) WHERE id = ?',
+                notified_number = GREATEST(notified_number, ?), unread_hint = FALSE WHERE id = ?',
                 [$row[0]['message_count'], $row[0]['last_message_number'], $row[0]['last_message_number'], $row[0]['du_id']]);
             $this->pdo->commit();
         } catch (\Throwable $e) {
@@ -262,11 +350,13 @@ final class SameAlgorithm implements Chat
     public function poll(string $actor): array
     {
         $this->actor($actor);
+        $hinted = $this->hintsRefresh($actor);
         $rows = $this->all('SELECT d.id, d.name, d.type, d.parent_type, d.parent_id, d.last_message_id, d.last_message_at,
                 d.last_message_number, d.created_at, d.created_by_id, d.message_count - du.read_count AS unread,
-                du.mention_count, du.is_muted, du.notified_number, du.id AS du_id
-            FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id AND d.deleted = 0
-            WHERE du.user_id = ? AND du.deleted = 0 AND d.message_count > du.read_count', [$actor]);
+                du.mention_count, du.is_muted, du.notified_number, du.last_read_number, du.id AS du_id
+            FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id
+            WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE AND d.message_count > du.read_count'
+            . ($hinted ? ' AND du.unread_hint = TRUE' : ''), [$actor]);
         $total = 0;
         $dialogs = [];
         $fresh = [];
@@ -274,7 +364,8 @@ final class SameAlgorithm implements Chat
             $dialogs[$r['id']] = (int) $r['unread'];
             if (!$r['is_muted']) {
                 $total += (int) $r['unread'];
-                if ((int) $r['last_message_number'] > (int) $r['notified_number']) {
+                if ((int) $r['last_message_number'] > (int) $r['notified_number']
+                    && (int) $r['last_message_number'] > (int) $r['last_read_number']) {
                     $fresh[] = $r;
                 }
             }

@@ -29,29 +29,22 @@ static zend_result ec_hints_set(ec_db *db, const ec_actor *actor, zval *ids, uin
 #undef EC_HINTS_SET
 }
 
-/* The dialogs written since `watermark` hinted for the actor. */
-static zend_result ec_hints_catch_up(ec_db *db, const ec_actor *actor, zend_long watermark)
+/* The actor's memberships of the dialogs `changed` (rows of [id, ...]) hinted. */
+static zend_result ec_hints_catch_up(ec_db *db, const ec_actor *actor, zval *changed)
 {
-	zval param, rows, *ids, *row;
-	uint32_t n, i = 0;
+	uint32_t n = zend_hash_num_elements(Z_ARRVAL_P(changed)), i = 0;
+	zval *ids, *row;
 	zend_result status;
 
-	ZVAL_LONG(&param, watermark);
-	if (ec_db_query(db, "SELECT id FROM dialog WHERE activity > ? AND deleted = FALSE", &param, 1, &rows) == FAILURE) {
-		return FAILURE;
-	}
-	n = zend_hash_num_elements(Z_ARRVAL(rows));
 	if (n == 0 || n > EC_HINTS_LIST_MAX) {
-		zval_ptr_dtor(&rows);
 		return n ? ec_hints_set(db, actor, NULL, 0) : SUCCESS;
 	}
 	ids = safe_emalloc(n, sizeof(zval), 0);
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(changed), row) {
 		ZVAL_COPY_VALUE(&ids[i++], EC_COL(row, 0));
 	} ZEND_HASH_FOREACH_END();
 	status = ec_hints_set(db, actor, ids, n);
 	efree(ids);
-	zval_ptr_dtor(&rows);
 	return status;
 }
 
@@ -81,7 +74,7 @@ static zend_result ec_hints_advance(ec_db *db, const ec_actor *actor, bool first
 
 zend_result ec_hints_refresh(ec_db *db, const ec_actor *actor, bool *complete)
 {
-	zval param, rows, *row;
+	zval param, rows, changed, *row;
 	smart_str sql = {0};
 	zend_long horizon;
 	bool in_tx, first, busy;
@@ -113,12 +106,13 @@ zend_result ec_hints_refresh(ec_db *db, const ec_actor *actor, bool *complete)
 		return SUCCESS;
 	}
 	/* Hints only after the horizon is settled: every stamp up to it is then committed. */
-	if (ec_db_activity_settle(db, &horizon, &busy) == FAILURE || busy) {
-		zval_ptr_dtor(&rows);
-		return busy ? SUCCESS : FAILURE;
-	}
-	status = first ? ec_hints_set(db, actor, NULL, 0) : ec_hints_catch_up(db, actor, ec_val_long(EC_COL(row, 0)));
+	status = ec_db_activity_since(db, first ? -1 : ec_val_long(EC_COL(row, 0)), &horizon, &changed, &busy);
 	zval_ptr_dtor(&rows);
+	if (status == FAILURE || busy) {
+		return status;
+	}
+	status = first ? ec_hints_set(db, actor, NULL, 0) : ec_hints_catch_up(db, actor, &changed);
+	zval_ptr_dtor(&changed);
 	if (status == SUCCESS) {
 		status = ec_hints_advance(db, actor, first, horizon);
 	}

@@ -135,6 +135,24 @@ function sqlStatus(PDO $pdo): array
     return $out;
 }
 
+/**
+ * MariaDB: InnoDB's history list (undo not purged yet). Long when a transaction of another
+ * session stays open on the server: reads of recently written index pages then check each row's
+ * visibility in the clustered index, and every implementation slows down. null elsewhere.
+ */
+function historyLength(PDO $pdo): ?int
+{
+    if ($pdo->getAttribute(PDO::ATTR_DRIVER_NAME) !== 'mysql') {
+        return null;
+    }
+    try {
+        $v = $pdo->query("SELECT `COUNT` FROM information_schema.INNODB_METRICS WHERE NAME = 'trx_rseg_history_len'")->fetchColumn();
+        return $v === false ? null : (int) $v;
+    } catch (\PDOException) {
+        return null;
+    }
+}
+
 function fanoutPublished(): int
 {
     if (!function_exists('ebla_chat_fanout_status')) {
@@ -191,6 +209,7 @@ $results = ['meta' => [
     'emulate_prepares' => (bool) $pdo->getAttribute(PDO::ATTR_EMULATE_PREPARES),
     'messages' => Dataset::totalMessages(),
     'load_start' => sys_getloadavg()[0],
+    'history_start' => historyLength($pdo),
 ], 'workloads' => []];
 
 $keys = array_keys($impls);
@@ -268,5 +287,6 @@ foreach ($W as $wi => [$op, $label, $x, $iters, $prep, $run]) {
     fwrite(STDOUT, $line . sprintf('  (%.1f s)', microtime(true) - $t0) . "\n");
 }
 $results['meta']['load_end'] = sys_getloadavg()[0];
+$results['meta']['history_end'] = historyLength($pdo);
 @mkdir(dirname($out), 0755, true);
 file_put_contents($out, json_encode($results, JSON_PRETTY_PRINT | JSON_UNESCAPED_UNICODE));

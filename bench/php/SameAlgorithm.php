@@ -196,9 +196,10 @@ final class SameAlgorithm implements Chat
 
     /**
      * ebla_chat's unread hints (docs/design.md "Unread hints"), statement for statement: one query
-     * for the watermark, the horizon and whether any dialog was written since; if so the horizon
-     * settled (MySQL: a NOWAIT locking read of the top stamps), the memberships of the dialogs
-     * written since hinted, the watermark advanced. True when the hinted rows alone may be read.
+     * for the watermark, the horizon and whether any dialog was written since; if so the dialogs
+     * written since, read while the horizon is settled (MySQL: a NOWAIT locking read), the
+     * reader's memberships of them hinted, the watermark advanced. True when the hinted rows alone
+     * may be read.
      */
     private function hintsRefresh(string $actor): bool
     {
@@ -215,10 +216,16 @@ final class SameAlgorithm implements Chat
         if (!(int) $r[2]) {
             return true;
         }
+        // The dialogs stamped since the watermark, read while the horizon is settled (MySQL: one
+        // locking read, NOWAIT, that fails at once on a post under way).
+        $since = $first ? -1 : (int) $r[0];
         try {
-            if (!$pg) {
-                foreach ($this->all('SELECT activity FROM dialog FORCE INDEX (IDX_ACTIVITY) WHERE activity >= ?
-                        ORDER BY activity LOCK IN SHARE MODE NOWAIT', [$horizon]) as $a) {
+            if ($pg) {
+                $changed = $since < 0 ? [] : $this->all('SELECT id FROM dialog WHERE activity > ?', [$since]);
+            } else {
+                $changed = $this->all('SELECT id, activity FROM dialog FORCE INDEX (IDX_ACTIVITY) WHERE activity > ?
+                    ORDER BY activity LOCK IN SHARE MODE NOWAIT', [$since < 0 ? $horizon - 1 : $since]);
+                foreach ($changed as $a) {
                     $horizon = max($horizon, (int) $a['activity']);
                 }
             }
@@ -231,11 +238,8 @@ final class SameAlgorithm implements Chat
         try {
             if ($first) {
                 $this->hintsSet($actor, null);
-            } else {
-                $ids = array_column($this->all('SELECT id FROM dialog WHERE activity > ? AND deleted = FALSE', [(int) $r[0]]), 'id');
-                if ($ids) {
-                    $this->hintsSet($actor, count($ids) > 500 ? null : $ids);
-                }
+            } elseif ($changed) {
+                $this->hintsSet($actor, count($changed) > 500 ? null : array_column($changed, 'id'));
             }
             if (!$first || $this->run('INSERT INTO dialog_reader (id, activity) VALUES (?, ?)'
                     . ($pg ? ' ON CONFLICT DO NOTHING' : ' ON DUPLICATE KEY UPDATE id = id'), [$actor, $horizon]) <= 0) {

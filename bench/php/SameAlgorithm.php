@@ -174,6 +174,15 @@ final class SameAlgorithm implements Chat
         return $this->pdo->getAttribute(PDO::ATTR_DRIVER_NAME) === 'pgsql';
     }
 
+    /** ebla_chat's own transaction: on PostgreSQL at READ COMMITTED whatever the session's default. */
+    private function begin(): void
+    {
+        $this->pdo->beginTransaction();
+        if ($this->pg()) {
+            $this->pdo->exec('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
+        }
+    }
+
     /** A lock conflict of a NOWAIT read, a lock wait timeout, a deadlock or a serialization failure. */
     private static function lockConflict(\PDOException $e): bool
     {
@@ -330,7 +339,7 @@ final class SameAlgorithm implements Chat
     public function markRead(string $actor, string $dialogId): int
     {
         $this->actor($actor);
-        $this->pdo->beginTransaction();
+        $this->begin();
         try {
             $row = $this->all('SELECT d.message_count, d.last_message_number, du.id AS du_id FROM dialog d
                 JOIN dialog_user du ON du.dialog_id = d.id AND du.user_id = ? AND du.deleted = 0
@@ -378,7 +387,7 @@ final class SameAlgorithm implements Chat
         if ($fresh) {
             // Claim the candidates: lock only their dialog_user rows (by primary key) and keep
             // those whose watermark is still behind, so two tabs never both show one popup.
-            $this->pdo->beginTransaction();
+            $this->begin();
             try {
                 $in = implode(', ', array_fill(0, count($fresh), '?'));
                 $marks = array_column($this->all("SELECT id, notified_number FROM dialog_user WHERE id IN ($in) FOR UPDATE",

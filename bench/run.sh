@@ -5,7 +5,7 @@
 #                           PostgreSQL: load the data, time, count; one report for both
 #
 # Writes bench/results.md and bench/results.png (raw data in bench/results/: raw-<db>.json,
-# wire-<db>.json). About 8 minutes on 2 cores. Environment:
+# wire-<db>.json). About 4–5 minutes on 2 cores. Environment:
 #   EBLA_BENCH_SO=path      use this ebla_chat.so instead of building modules/ebla_chat.so
 #   EBLA_BENCH_SCALE=0.2    fewer iterations (quick look); default 1
 #   EBLA_BENCH_REUSE=1      keep the loaded databases from the last run (skip the loads)

@@ -107,9 +107,9 @@ foreach (Dataset::READERS as $n => $u) {
     $W[] = ['poll', "poll (unread + popups), user in $n dialogs", $n, 120,
         function ($k, Chat $c) use ($U, $text, $from, $to, &$pollRound, $impls) {
             // A new message by another member in one of the user's dialogs: one popup to show.
-            // SameAlgorithm's is written by ebla_chat's post: the same data model, and its post
-            // does not stamp dialog.activity yet (a post as the engine writes it, so its poll
-            // has the same catching up to do as ebla_chat's).
+            // SameAlgorithm's is written by ebla_chat's post (the same data model): its own post
+            // does not stamp dialog.activity, and its poll is to catch up on a post as the
+            // engine writes it (bench/README.md, Caveats).
             $d = $from + ($pollRound++ * 7) % ($to - $from);
             $m = Dataset::historyMembers($d);
             ($k === 'same' ? $impls['c'] : $c)->post($U($m[count($m) - 1]), Dataset::dialog($d), $text());
@@ -120,7 +120,7 @@ $W[] = ['partners', 'partners, User read = team (~400 of 10,000)', 400, 200, nul
 $W[] = ['partners', 'partners, User read = all (10,000)', 10000, 100, null, fn ($k, Chat $c) => $c->partners($U(Dataset::P_ALL))];
 $W[] = ['messages', 'history page: 50 messages with attachments', 50, 300, null,
     fn ($k, Chat $c) => $c->messages($U(Dataset::U10), Dataset::dialog(0))];
-// Counted only (not timed): posting into a dialog that already has 500+ messages.
+// Counted only (not timed): posting into a dialog that already has hundreds of messages.
 $W[] = ['postHistory', 'post to a dialog with ' . Dataset::PER_DIALOG . ' messages of history (4 members)', 4, 0, null,
     fn ($k, Chat $c) => $c->post($U(Dataset::historyMembers(5)[3]), Dataset::dialog(5), $text())];
 

@@ -111,15 +111,18 @@ zend_result ec_hints_refresh(ec_db *db, const ec_actor *actor, bool *complete)
 		*complete = true;
 		return SUCCESS;
 	}
-	/* Hints only after the horizon is settled: every stamp up to it is then committed. */
+	/* Hints only after the horizon is settled: every stamp up to it is then committed. With a
+	 * post under way (busy) the committed dialogs above the watermark are hinted all the same,
+	 * but the watermark stays where it is: the hints are complete, and the next call looks at
+	 * those dialogs again. */
 	status = ec_db_activity_since(db, first ? -1 : ec_val_long(EC_COL(row, 0)), &horizon, &changed, &busy);
 	zval_ptr_dtor(&rows);
-	if (status == FAILURE || busy) {
-		return status;
+	if (status == FAILURE) {
+		return FAILURE;
 	}
 	status = first ? ec_hints_set(db, actor, NULL, 0) : ec_hints_catch_up(db, actor, &changed);
 	zval_ptr_dtor(&changed);
-	if (status == SUCCESS) {
+	if (status == SUCCESS && !busy) {
 		status = ec_hints_advance(db, actor, first, horizon);
 	}
 	if (status == FAILURE) {

@@ -24,7 +24,7 @@
 
 /* Brings the actor's hints up to date. *complete is true when a query may then read only the
  * hinted memberships (EC_HINTED); false when it must read them all (inside the caller's
- * transaction, whose snapshot may be older, or when a post under way or a lock conflict made
+ * transaction, whose snapshot may be older, or when a lock conflict or deadlock with a post made
  * the catch-up give up this time; nothing is lost, the next call catches up). */
 zend_result ec_hints_refresh(ec_db *db, const ec_actor *actor, bool *complete);
 

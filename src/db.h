@@ -159,8 +159,9 @@ const char *ec_sql_activity_horizon(const ec_db *db);
 /* The dialogs stamped above `since` (rows of [id]; since < 0: none asked), and *horizon (the
  * value of ec_sql_activity_horizon read just before) made safe to advance a reader's watermark
  * to. MySQL/MariaDB: one locking read, NOWAIT, of the stamps above `since` (or, with none asked, at
- * or above the horizon): *busy when a post is under way (its pending stamp is locked), else
- * *horizon becomes the largest committed stamp seen. PostgreSQL and SQLite: a plain read, the
+ * or above the horizon): *horizon becomes the largest committed stamp seen; when a post is under
+ * way (its pending stamp is locked) *busy, the horizon is not safe, and rows come from a plain read
+ * of what is committed above `since`. PostgreSQL and SQLite: a plain read, the
  * horizon as it is (PostgreSQL's is safe by construction, SQLite has one writer at a time, whose
  * stamps grow in commit order). */
 zend_result ec_db_activity_since(ec_db *db, zend_long since, zend_long *horizon, zval *rows, bool *busy);

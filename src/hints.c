@@ -12,13 +12,17 @@
  * memberships is cheaper than a list of ids. */
 #define EC_HINTS_LIST_MAX 500
 
-/* Hints every membership of the actor that has unread messages, in the dialogs `ids` (n of
- * them), or in all of them when ids is NULL. A current read: the UPDATE reads the newest rows. */
+/* Catches up the actor's memberships of the dialogs `ids` (n of them), or of all its dialogs when
+ * ids is NULL: hinted when they have unread messages, and their list_number (the dialog list's
+ * order, dialogs.c) set to the dialog's last message number. A current read: the UPDATE reads
+ * the newest rows; rows already up to date are not written. */
 static zend_result ec_hints_set(ec_db *db, const ec_actor *actor, zval *ids, uint32_t n)
 {
-#define EC_HINTS_SET "UPDATE dialog_user SET unread_hint = TRUE WHERE user_id = ? AND deleted = FALSE " \
-	"AND unread_hint = FALSE AND read_count < (SELECT d.message_count FROM dialog d WHERE d.id = dialog_user.dialog_id " \
-	"AND d.deleted = FALSE)"
+#define EC_HINTS_COUNT "COALESCE((SELECT d.message_count FROM dialog d WHERE d.id = dialog_user.dialog_id AND d.deleted = FALSE), 0)"
+#define EC_HINTS_LAST "COALESCE((SELECT d.last_message_number FROM dialog d WHERE d.id = dialog_user.dialog_id), 0)"
+#define EC_HINTS_SET "UPDATE dialog_user SET unread_hint = CASE WHEN read_count < " EC_HINTS_COUNT " THEN TRUE ELSE unread_hint END, " \
+	"list_number = " EC_HINTS_LAST " WHERE user_id = ? AND deleted = FALSE AND (list_number <> " EC_HINTS_LAST \
+	" OR (unread_hint = FALSE AND read_count < " EC_HINTS_COUNT "))"
 	zval param;
 
 	ZVAL_STR(&param, actor->id);
@@ -27,6 +31,8 @@ static zend_result ec_hints_set(ec_db *db, const ec_actor *actor, zval *ids, uin
 	}
 	return ec_db_run_in(db, EC_HINTS_SET " AND dialog_id IN (", &param, 1, ids, n, ")", NULL, NULL);
 #undef EC_HINTS_SET
+#undef EC_HINTS_LAST
+#undef EC_HINTS_COUNT
 }
 
 /* The actor's memberships of the dialogs `changed` (rows of [id, ...]) hinted. */
@@ -105,15 +111,18 @@ zend_result ec_hints_refresh(ec_db *db, const ec_actor *actor, bool *complete)
 		*complete = true;
 		return SUCCESS;
 	}
-	/* Hints only after the horizon is settled: every stamp up to it is then committed. */
+	/* Hints only after the horizon is settled: every stamp up to it is then committed. With a
+	 * post under way (busy) the committed dialogs above the watermark are hinted all the same,
+	 * but the watermark stays where it is: the hints are complete, and the next call looks at
+	 * those dialogs again. */
 	status = ec_db_activity_since(db, first ? -1 : ec_val_long(EC_COL(row, 0)), &horizon, &changed, &busy);
 	zval_ptr_dtor(&rows);
-	if (status == FAILURE || busy) {
-		return status;
+	if (status == FAILURE) {
+		return FAILURE;
 	}
 	status = first ? ec_hints_set(db, actor, NULL, 0) : ec_hints_catch_up(db, actor, &changed);
 	zval_ptr_dtor(&changed);
-	if (status == SUCCESS) {
+	if (status == SUCCESS && !busy) {
 		status = ec_hints_advance(db, actor, first, horizon);
 	}
 	if (status == FAILURE) {

@@ -393,14 +393,15 @@ final class Dataset
             }
         })());
         $this->load('dialog_user', ['dialog_id', 'user_id', 'deleted', 'read_count', 'last_read_number', 'notified_number',
-            'mention_count', 'is_muted', 'unread_hint', 'joined_at'], (function () use ($all) {
+            'mention_count', 'is_muted', 'unread_hint', 'list_number', 'joined_at'], (function () use ($all) {
             for ($d = 0; $d < $all; $d++) {
                 $size = self::size($d);
                 foreach (self::historyMembers($d) as $u) {
                     $unread = self::unreadFor($u, $d);
                     yield [self::dialog($d), self::user($u), 0, $size - $unread,
                         $unread === $size ? 0 : self::number($d, $size - 1 - $unread), self::number($d, $size - 1), 0, 0,
-                        $unread > 0 ? 1 : 0, self::time(0)]; // hinted where unread (no reader watermark yet)
+                        // Hinted where unread, list_number caught up (no reader has a watermark yet).
+                        $unread > 0 ? 1 : 0, self::number($d, $size - 1), self::time(0)];
                 }
             }
         })());

@@ -191,11 +191,16 @@ final class SameAlgorithm implements Chat
         return in_array($state, ['55P03', '40001', '40P01'], true) || in_array($code, [1205, 1213, 3572], true);
     }
 
-    /** The actor's memberships with unread messages hinted in the dialogs $ids, or in all (null). */
+    /**
+     * The actor's memberships of the dialogs $ids, or of all its dialogs (null), caught up: hinted
+     * where they have unread messages, list_number set to the dialog's last message number.
+     */
     private function hintsSet(string $actor, ?array $ids): void
     {
-        $sql = 'UPDATE dialog_user SET unread_hint = TRUE WHERE user_id = ? AND deleted = FALSE AND unread_hint = FALSE
-            AND read_count < (SELECT d.message_count FROM dialog d WHERE d.id = dialog_user.dialog_id AND d.deleted = FALSE)';
+        $count = 'COALESCE((SELECT d.message_count FROM dialog d WHERE d.id = dialog_user.dialog_id AND d.deleted = FALSE), 0)';
+        $last = 'COALESCE((SELECT d.last_message_number FROM dialog d WHERE d.id = dialog_user.dialog_id), 0)';
+        $sql = "UPDATE dialog_user SET unread_hint = CASE WHEN read_count < $count THEN TRUE ELSE unread_hint END, list_number = $last
+            WHERE user_id = ? AND deleted = FALSE AND (list_number <> $last OR (unread_hint = FALSE AND read_count < $count))";
         if ($ids === null) {
             $this->run($sql, [$actor]);
             return;
@@ -226,23 +231,27 @@ final class SameAlgorithm implements Chat
             return true;
         }
         // The dialogs stamped since the watermark, read while the horizon is settled (MySQL: one
-        // locking read, NOWAIT, that fails at once on a post under way).
+        // locking read, NOWAIT, that fails at once on a post under way; then what is committed is
+        // hinted all the same, and the watermark stays).
         $since = $first ? -1 : (int) $r[0];
-        try {
-            if ($pg) {
-                $changed = $since < 0 ? [] : $this->all('SELECT id FROM dialog WHERE activity > ?', [$since]);
-            } else {
+        $busy = false;
+        $changed = null;
+        if (!$pg) {
+            try {
                 $changed = $this->all('SELECT id, activity FROM dialog FORCE INDEX (IDX_ACTIVITY) WHERE activity > ?
                     ORDER BY activity LOCK IN SHARE MODE NOWAIT', [$since < 0 ? $horizon - 1 : $since]);
                 foreach ($changed as $a) {
                     $horizon = max($horizon, (int) $a['activity']);
                 }
+            } catch (\PDOException $e) {
+                if (!self::lockConflict($e)) {
+                    throw $e;
+                }
+                $busy = true;
             }
-        } catch (\PDOException $e) {
-            if (self::lockConflict($e)) {
-                return false; // a post under way: read every membership this once
-            }
-            throw $e;
+        }
+        if ($changed === null) {
+            $changed = $since < 0 ? [] : $this->all('SELECT id FROM dialog WHERE activity > ?', [$since]);
         }
         try {
             if ($first) {
@@ -250,8 +259,8 @@ final class SameAlgorithm implements Chat
             } elseif ($changed) {
                 $this->hintsSet($actor, count($changed) > 500 ? null : array_column($changed, 'id'));
             }
-            if (!$first || $this->run('INSERT INTO dialog_reader (id, activity) VALUES (?, ?)'
-                    . ($pg ? ' ON CONFLICT DO NOTHING' : ' ON DUPLICATE KEY UPDATE id = id'), [$actor, $horizon]) <= 0) {
+            if (!$busy && (!$first || $this->run('INSERT INTO dialog_reader (id, activity) VALUES (?, ?)'
+                    . ($pg ? ' ON CONFLICT DO NOTHING' : ' ON DUPLICATE KEY UPDATE id = id'), [$actor, $horizon]) <= 0)) {
                 $this->run('UPDATE dialog_reader SET activity = ? WHERE id = ? AND activity < ?', [$horizon, $actor, $horizon]);
             }
         } catch (\PDOException $e) {
@@ -281,6 +290,12 @@ final class SameAlgorithm implements Chat
     public function dialogList(string $actor, int $limit = 50): array
     {
         $this->actor($actor);
+        // The first page of the whole list from the actor's own ordered memberships once they are
+        // caught up (ebla_chat's listing.c, docs/design.md "The dialog list"); else sorted.
+        if ($this->hintsRefresh($actor)) {
+            [$rows, $total] = $this->firstPage($actor, $limit);
+            return ['total' => $total, 'list' => $this->dialogRows($actor, $rows)];
+        }
         $total = (int) $this->all('SELECT COUNT(*) AS c FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id AND d.deleted = 0
             WHERE du.user_id = ? AND du.deleted = 0', [$actor])[0]['c'];
         $rows = $this->all('SELECT d.id, d.name, d.type, d.parent_type, d.parent_id, d.last_message_id, d.last_message_at,
@@ -289,6 +304,63 @@ final class SameAlgorithm implements Chat
             WHERE du.user_id = ? AND du.deleted = 0
             ORDER BY d.last_message_number DESC, d.created_at DESC, d.id DESC LIMIT ' . $limit, [$actor]);
         return ['total' => $total, 'list' => $this->dialogRows($actor, $rows)];
+    }
+
+    private const LISTING = 'SELECT d.id, d.name, d.type, d.parent_type, d.parent_id, d.last_message_id, d.last_message_at,
+            d.last_message_number, d.created_at, d.created_by_id, d.message_count - du.read_count AS unread, du.mention_count,
+            du.is_muted, du.list_number
+        FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE AND ';
+
+    /**
+     * Memberships by list_number downwards, limit + 10 at a time, until the limit best real
+     * numbers cannot be beaten; then the dialogs without messages, newest first; the count only
+     * for a full page. @return array{0: list<array>, 1: int}
+     */
+    private function firstPage(string $actor, int $limit): array
+    {
+        $batch = $limit + 10;
+        $with = [];
+        $without = [];
+        $params = [$actor];
+        $more = true;
+        while ($more) {
+            $rows = $this->all(self::LISTING . 'du.list_number > 0'
+                . (count($params) === 1 ? '' : ' AND (du.list_number < ? OR (du.list_number = ? AND du.dialog_id < ?))')
+                . ' ORDER BY du.list_number DESC, du.dialog_id DESC LIMIT ' . $batch, $params);
+            foreach ($rows as $r) {
+                if ((int) $r['last_message_number'] > 0) {
+                    $with[] = $r;
+                } else {
+                    $without[] = $r;
+                }
+            }
+            usort($with, fn ($a, $b) => (int) $b['last_message_number'] <=> (int) $a['last_message_number']);
+            $more = count($rows) === $batch;
+            if ($more) {
+                $last = $rows[$batch - 1];
+                $params = [$actor, (int) $last['list_number'], (int) $last['list_number'], $last['id']];
+                $more = !isset($with[$limit - 1]) || (int) $with[$limit - 1]['last_message_number'] < (int) $last['list_number'];
+            }
+        }
+        if (count($with) < $limit) {
+            foreach ($this->all(self::LISTING . 'du.list_number = 0 ORDER BY d.created_at DESC, d.id DESC LIMIT '
+                    . ($limit - count($with)), [$actor]) as $r) {
+                if ((int) $r['last_message_number'] > 0) {
+                    $with[] = $r;
+                } else {
+                    $without[] = $r;
+                }
+            }
+            usort($without, fn ($a, $b) => strcmp((string) $b['created_at'], (string) $a['created_at']) ?: strcmp($b['id'], $a['id']));
+        }
+        $page = array_slice(array_merge($with, $without), 0, $limit);
+        $total = count($page);
+        if ($total === $limit) {
+            $total = (int) $this->all('SELECT (SELECT COUNT(*) FROM dialog_user WHERE user_id = ? AND deleted = FALSE) - (SELECT COUNT(*)
+                FROM dialog d' . ($this->pg() ? '' : ' FORCE INDEX (IDX_DELETED)') . ' JOIN dialog_user du ON du.dialog_id = d.id
+                AND du.user_id = ? AND du.deleted = FALSE WHERE d.deleted = TRUE) AS c', [$actor, $actor])[0]['c'];
+        }
+        return [$page, $total];
     }
 
     private function dialogRows(string $actor, array $rows): array

@@ -80,27 +80,78 @@ static zend_result ec_listing_with_messages(ec_db *db, const ec_actor *actor, ze
 	return SUCCESS;
 }
 
-/* The list's count: live memberships, less those in deleted dialogs (few, by IDX_DELETED). */
-static zend_result ec_listing_total(ec_db *db, const ec_actor *actor, zend_long *total)
+/* Above this many memberships joined or left since they were last counted, the count is
+ * brought up to date (ec_listing_recount). */
+#define EC_LISTING_RECOUNT 64
+
+/* Folds the memberships joined or left since they were last counted into dialog_reader's
+ * dialog_count, in one transaction of its own. A lock conflict leaves it for the next time. */
+static zend_result ec_listing_recount(ec_db *db, const ec_actor *actor)
 {
 	zval params[2], rows;
+	zend_long joined = 0, left = 0;
+	char sql[128];
+	zend_result status;
 
-	ZVAL_STR(&params[0], actor->id);
 	ZVAL_STR(&params[1], actor->id);
-	if (ec_db_query(db, ec_sql_pick(db,
-			"SELECT (SELECT COUNT(*) FROM dialog_user WHERE user_id = ? AND deleted = FALSE) - (SELECT COUNT(*) FROM dialog d "
-			"FORCE INDEX (IDX_DELETED) JOIN dialog_user du ON du.dialog_id = d.id AND du.user_id = ? AND du.deleted = FALSE "
-			"WHERE d.deleted = TRUE)",
-			"SELECT (SELECT COUNT(*) FROM dialog_user WHERE user_id = ? AND deleted = FALSE) - (SELECT COUNT(*) FROM dialog d "
-			"JOIN dialog_user du ON du.dialog_id = d.id AND du.user_id = ? AND du.deleted = FALSE WHERE d.deleted = TRUE)",
-			"SELECT (SELECT COUNT(*) FROM dialog_user WHERE user_id = ? AND deleted = FALSE) - (SELECT COUNT(*) FROM dialog d "
-			"JOIN dialog_user du ON du.dialog_id = d.id AND du.user_id = ? AND du.deleted = FALSE WHERE d.deleted = TRUE)"),
-			params, 2, &rows) == FAILURE) {
+	if (ec_tx_begin(db) == FAILURE) {
 		return FAILURE;
 	}
-	*total = ec_val_long(EC_COL(zend_hash_index_find(Z_ARRVAL(rows), 0), 0));
+	/* The reader's row first, locked: without it (not made yet) nothing is folded. */
+	snprintf(sql, sizeof(sql), "SELECT id FROM dialog_reader WHERE id = ?%s", ec_sql_for_update(db));
+	status = ec_db_query(db, sql, &params[1], 1, &rows);
+	if (status == SUCCESS) {
+		bool has_row = zend_hash_num_elements(Z_ARRVAL(rows)) > 0;
+		zval_ptr_dtor(&rows);
+		if (!has_row) {
+			ec_tx_abort(db);
+			return SUCCESS;
+		}
+		status = ec_db_exec(db, "UPDATE dialog_user SET counted = TRUE WHERE user_id = ? AND deleted = FALSE AND counted = FALSE",
+			&params[1], 1, &joined);
+	}
+	if (status == SUCCESS) {
+		status = ec_db_exec(db, "UPDATE dialog_user SET counted = FALSE WHERE user_id = ? AND deleted = TRUE AND counted = TRUE",
+			&params[1], 1, &left);
+	}
+	if (status == SUCCESS) {
+		ZVAL_LONG(&params[0], joined - left);
+		status = ec_db_exec(db, "UPDATE dialog_reader SET dialog_count = dialog_count + ? WHERE id = ?", params, 2, NULL);
+	}
+	if (status == SUCCESS) {
+		status = ec_tx_commit(db);
+	} else {
+		ec_tx_abort(db);
+	}
+	return status == SUCCESS || ec_db_clear_lock_conflict() ? SUCCESS : FAILURE;
+}
+
+/* The list's count: the memberships counted in dialog_reader, plus those joined and less those
+ * left since (few, by USER_COUNTED), less those in deleted dialogs (few, by IDX_DELETED). */
+static zend_result ec_listing_total(ec_db *db, const ec_actor *actor, zend_long *total)
+{
+#define EC_LISTING_TERMS(deleted_hint) "SELECT COALESCE((SELECT dialog_count FROM dialog_reader WHERE id = ?), 0), " \
+	"(SELECT COUNT(*) FROM dialog_user WHERE user_id = ? AND deleted = FALSE AND counted = FALSE), " \
+	"(SELECT COUNT(*) FROM dialog_user WHERE user_id = ? AND deleted = TRUE AND counted = TRUE), " \
+	"(SELECT COUNT(*) FROM dialog d" deleted_hint " JOIN dialog_user du ON du.dialog_id = d.id AND du.user_id = ? " \
+	"AND du.deleted = FALSE WHERE d.deleted = TRUE)"
+	zval params[4], rows, *row;
+	zend_long joined, left;
+
+	for (int i = 0; i < 4; i++) {
+		ZVAL_STR(&params[i], actor->id);
+	}
+	if (ec_db_query(db, ec_sql_pick(db, EC_LISTING_TERMS(" FORCE INDEX (IDX_DELETED)"), EC_LISTING_TERMS(""), EC_LISTING_TERMS("")),
+			params, 4, &rows) == FAILURE) {
+		return FAILURE;
+	}
+	row = zend_hash_index_find(Z_ARRVAL(rows), 0);
+	joined = ec_val_long(EC_COL(row, 1));
+	left = ec_val_long(EC_COL(row, 2));
+	*total = ec_val_long(EC_COL(row, 0)) + joined - left - ec_val_long(EC_COL(row, 3));
 	zval_ptr_dtor(&rows);
-	return SUCCESS;
+	return joined + left > EC_LISTING_RECOUNT ? ec_listing_recount(db, actor) : SUCCESS;
+#undef EC_LISTING_TERMS
 }
 
 zend_result ec_listing_first_page(ec_db *db, const ec_actor *actor, zend_long limit, zval *rows, zend_long *total)

@@ -144,18 +144,20 @@ static const ec_col dialog_user_cols[] = {
 	{"id", C_AUTO_PK}, {"dialog_id", C_FK}, {"user_id", C_FK}, {"deleted", C_DELETED},
 	{"read_count", C_BIGINT}, {"last_read_number", C_BIGINT}, {"notified_number", C_BIGINT},
 	{"mention_count", C_INT}, {"is_muted", C_BOOL, 0, "0"}, {"joined_at", C_DATETIME},
-	{"unread_hint", C_BOOL, 0, "0"}, {"list_number", C_BIGINT}, {NULL}
+	{"unread_hint", C_BOOL, 0, "0"}, {"list_number", C_BIGINT}, {"counted", C_BOOL, 0, "0"}, {NULL}
 };
 /* USER_UNREAD covers the bell's scan of a user's hinted memberships (no row lookups in
- * dialog_user); USER_LIST the dialog list's first page and count (dialogs.c). */
+ * dialog_user); USER_LIST the dialog list's first page, USER_COUNTED its count (listing.c). */
 static const ec_index dialog_user_idx[] = {
 	{"USER_ID_DIALOG_ID", true, "user_id, dialog_id"}, {"DIALOG_ID", false, "dialog_id"},
 	{"USER_UNREAD", false, "user_id, unread_hint, deleted, dialog_id, read_count, is_muted"},
-	{"USER_LIST", false, "user_id, deleted, list_number, dialog_id"}, {NULL}
+	{"USER_LIST", false, "user_id, deleted, list_number, dialog_id"},
+	{"USER_COUNTED", false, "user_id, deleted, counted"}, {NULL}
 };
-/* Per user, the activity up to which the unread hints are complete (hints.c). */
+/* Per user, the activity up to which the unread hints are complete (hints.c), and how many
+ * memberships are counted (listing.c). */
 static const ec_col dialog_reader_cols[] = {
-	{"id", C_ID}, {"activity", C_BIGINT}, {NULL}
+	{"id", C_ID}, {"activity", C_BIGINT}, {"dialog_count", C_BIGINT}, {NULL}
 };
 
 static const ec_table ec_tables[] = {

@@ -157,6 +157,24 @@ ec_run(function (PDO $pdo) {
     }
     echo "after deletes of the newest messages: $differ of 15 pages differ\n";
 
+    // The list's count, kept per reader: 80 groups joined, 70 left, 10 joined again.
+    $groups = [];
+    for ($i = 0; $i < 80; $i++) {
+        $groups[] = ebla_chat_dialog_open($pdo, $users['a'], [$users['d'], $users['b']], ['name' => "k$i"])['id'];
+    }
+    $differ = ec_list_differs($pdo, $users['d'], 10) ? 1 : 0;
+    foreach (array_slice($groups, 0, 70) as $g) {
+        ebla_chat_dialog_members($pdo, $users['a'], $g, [], [$users['d']]);
+    }
+    $differ += ec_list_differs($pdo, $users['d'], 10) ? 1 : 0;
+    foreach (array_slice($groups, 0, 10) as $g) {
+        ebla_chat_dialog_members($pdo, $users['a'], $g, [$users['d']]);
+    }
+    $differ += ec_list_differs($pdo, $users['d'], 10) ? 1 : 0;
+    $counted = ec_scalar($pdo, 'SELECT dialog_count FROM dialog_reader WHERE id = ?', [$users['d']]);
+    echo "the list's count after 80 joins, 70 leaves, 10 returns: $differ of 3 differ; ",
+        $counted > 0 ? 'folded into the reader' : 'not folded', "\n";
+
     // Inside the caller's transaction: the full scan, the same answer.
     $pdo->beginTransaction();
     ebla_chat_post($pdo, $users['a'], $dialogs[0], 'in a transaction');
@@ -250,6 +268,7 @@ random writes: 1200 bells and polls compared with a full scan, 0 differ; hinted 
 random writes: 1200 first pages of the dialog list (1 to 4 dialogs) compared with a full sort, 0 differ
 without hints or watermarks: 0 of 8 bells and lists differ
 after deletes of the newest messages: 0 of 15 pages differ
+the list's count after 80 joins, 70 leaves, 10 returns: 0 of 3 differ; folded into the reader
 inside the caller's transaction and after its commit: 0 differ
 mysql: late commit: before it b sees 1 dialog(s), total 1; after it 2, total 2; as a full scan
 mysql: race: 5 of 5 processes ran every call; afterwards 0 bells and lists differ from a full scan; counters exact

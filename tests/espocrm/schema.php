@@ -53,12 +53,14 @@ function chatSchemaExpected(): array
                 'joined_at' => $dt,
                 'unread_hint' => ['type' => 'bool', 'null' => false, 'default' => '0'],
                 'list_number' => $counter,
+                'counted' => ['type' => 'bool', 'null' => false, 'default' => '0'],
             ],
             'indexes' => [
                 ['unique' => true, 'columns' => 'user_id,dialog_id'],
                 ['unique' => false, 'columns' => 'dialog_id'],
                 ['unique' => false, 'columns' => 'user_id,unread_hint,deleted,dialog_id,read_count,is_muted'],
                 ['unique' => false, 'columns' => 'user_id,deleted,list_number,dialog_id'],
+                ['unique' => false, 'columns' => 'user_id,deleted,counted'],
             ],
         ],
     ];

@@ -393,18 +393,24 @@ final class Dataset
             }
         })());
         $this->load('dialog_user', ['dialog_id', 'user_id', 'deleted', 'read_count', 'last_read_number', 'notified_number',
-            'mention_count', 'is_muted', 'unread_hint', 'list_number', 'joined_at'], (function () use ($all) {
+            'mention_count', 'is_muted', 'unread_hint', 'list_number', 'counted', 'joined_at'], (function () use ($all) {
             for ($d = 0; $d < $all; $d++) {
                 $size = self::size($d);
                 foreach (self::historyMembers($d) as $u) {
                     $unread = self::unreadFor($u, $d);
                     yield [self::dialog($d), self::user($u), 0, $size - $unread,
                         $unread === $size ? 0 : self::number($d, $size - 1 - $unread), self::number($d, $size - 1), 0, 0,
-                        // Hinted where unread, list_number caught up (no reader has a watermark yet).
-                        $unread > 0 ? 1 : 0, self::number($d, $size - 1), self::time(0)];
+                        // Hinted where unread, list_number caught up, readers' memberships counted.
+                        $unread > 0 ? 1 : 0, self::number($d, $size - 1), in_array($u, self::READERS, true) ? 1 : 0, self::time(0)];
                 }
             }
         })());
+        // The readers have caught up: their watermark at the newest stamp (PostgreSQL: this
+        // transaction), their memberships counted.
+        $readers = implode(', ', array_map(fn ($u) => "'" . self::user($u) . "'", self::READERS));
+        $pdo->exec('INSERT INTO dialog_reader (id, activity, dialog_count) SELECT du.user_id, '
+            . ($pg ? 'txid_current()' : '(SELECT MAX(activity) FROM dialog)') . ", COUNT(*) FROM dialog_user du
+            WHERE du.user_id IN ($readers) GROUP BY du.user_id");
         $lap('dialogs');
 
         // The messages, in number order: note number n is message position(n).
@@ -450,7 +456,6 @@ final class Dataset
                 $pdo->query("SELECT setval(pg_get_serial_sequence('$table', '$col'), (SELECT MAX($col) FROM $table))")->fetchAll();
             }
         }
-        $readers = implode(', ', array_map(fn ($u) => "'" . self::user($u) . "'", self::READERS));
         $pdo->exec("INSERT INTO notification_popup (user_id, number)
             SELECT user_id, MAX(number) FROM notification WHERE user_id IN ($readers) GROUP BY user_id");
 

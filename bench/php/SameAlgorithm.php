@@ -311,6 +311,27 @@ final class SameAlgorithm implements Chat
             du.is_muted, du.list_number
         FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE AND ';
 
+    /** Folds the memberships joined or left since they were counted into dialog_count (own transaction). */
+    private function recount(string $actor): void
+    {
+        $this->begin();
+        try {
+            if (!$this->all('SELECT id FROM dialog_reader WHERE id = ? FOR UPDATE', [$actor])) {
+                $this->pdo->rollBack();
+                return;
+            }
+            $joined = $this->run('UPDATE dialog_user SET counted = TRUE WHERE user_id = ? AND deleted = FALSE AND counted = FALSE', [$actor]);
+            $left = $this->run('UPDATE dialog_user SET counted = FALSE WHERE user_id = ? AND deleted = TRUE AND counted = TRUE', [$actor]);
+            $this->run('UPDATE dialog_reader SET dialog_count = dialog_count + ? WHERE id = ?', [$joined - $left, $actor]);
+            $this->pdo->commit();
+        } catch (\PDOException $e) {
+            $this->pdo->rollBack();
+            if (!self::lockConflict($e)) {
+                throw $e;
+            }
+        }
+    }
+
     /**
      * Memberships by list_number downwards, limit + 10 at a time, until the limit best real
      * numbers cannot be beaten; then the dialogs without messages, newest first; the count only
@@ -356,9 +377,18 @@ final class SameAlgorithm implements Chat
         $page = array_slice(array_merge($with, $without), 0, $limit);
         $total = count($page);
         if ($total === $limit) {
-            $total = (int) $this->all('SELECT (SELECT COUNT(*) FROM dialog_user WHERE user_id = ? AND deleted = FALSE) - (SELECT COUNT(*)
-                FROM dialog d' . ($this->pg() ? '' : ' FORCE INDEX (IDX_DELETED)') . ' JOIN dialog_user du ON du.dialog_id = d.id
-                AND du.user_id = ? AND du.deleted = FALSE WHERE d.deleted = TRUE) AS c', [$actor, $actor])[0]['c'];
+            // The count kept per reader: dialog_reader.dialog_count, plus the memberships joined
+            // and less those left since they were counted, less those in deleted dialogs.
+            $t = array_values($this->all('SELECT COALESCE((SELECT dialog_count FROM dialog_reader WHERE id = ?), 0),
+                (SELECT COUNT(*) FROM dialog_user WHERE user_id = ? AND deleted = FALSE AND counted = FALSE),
+                (SELECT COUNT(*) FROM dialog_user WHERE user_id = ? AND deleted = TRUE AND counted = TRUE),
+                (SELECT COUNT(*) FROM dialog d' . ($this->pg() ? '' : ' FORCE INDEX (IDX_DELETED)') . ' JOIN dialog_user du
+                    ON du.dialog_id = d.id AND du.user_id = ? AND du.deleted = FALSE WHERE d.deleted = TRUE)',
+                [$actor, $actor, $actor, $actor])[0]);
+            $total = (int) $t[0] + (int) $t[1] - (int) $t[2] - (int) $t[3];
+            if ((int) $t[1] + (int) $t[2] > 64) {
+                $this->recount($actor);
+            }
         }
         return [$page, $total];
     }
@@ -372,8 +402,10 @@ final class SameAlgorithm implements Chat
         $in = implode(', ', array_fill(0, count($ids), '?'));
         $members = [];
         $names = [];
+        // By the dialog_id index on MariaDB (ordered by id it may walk every membership).
+        $byDialog = $this->pdo->getAttribute(PDO::ATTR_DRIVER_NAME) === 'mysql' ? ' FORCE INDEX (IDX_DIALOG_ID)' : '';
         foreach ($this->all("SELECT du.dialog_id, u.id, TRIM(CONCAT(COALESCE(u.first_name, ''), ' ', COALESCE(u.last_name, ''))) AS name
-                FROM dialog_user du JOIN `user` u ON u.id = du.user_id
+                FROM dialog_user du$byDialog JOIN `user` u ON u.id = du.user_id
                 WHERE du.dialog_id IN ($in) AND du.deleted = 0 ORDER BY du.id", $ids) as $m) {
             $members[$m['dialog_id']][] = $m['id'];
             $names[$m['id']] = $m['name'];

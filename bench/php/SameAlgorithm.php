@@ -445,9 +445,13 @@ final class SameAlgorithm implements Chat
         $this->actor($actor);
         $this->begin();
         try {
+            // PostgreSQL: the dialog row locked by itself first, then the join unlocked (as ebla_chat).
+            if ($this->pg()) {
+                $this->all('SELECT id FROM dialog WHERE id = ? AND deleted = FALSE FOR UPDATE', [$dialogId]);
+            }
             $row = $this->all('SELECT d.message_count, d.last_message_number, du.id AS du_id FROM dialog d
                 JOIN dialog_user du ON du.dialog_id = d.id AND du.user_id = ? AND du.deleted = 0
-                WHERE d.id = ? AND d.deleted = 0 FOR UPDATE', [$actor, $dialogId]);
+                WHERE d.id = ? AND d.deleted = 0' . ($this->pg() ? '' : ' FOR UPDATE'), [$actor, $dialogId]);
             if (!$row) {
                 throw new \RuntimeException('not a member');
             }

@@ -7,11 +7,18 @@
  *   php bench/espocrm-post.php --url=http://127.0.0.1:8080 --admin=admin:PASS
  *       [--root=ESPOCRM_ROOT]  read the database settings from data/config*.php and count, for one
  *                              post of each kind, the statements (MariaDB/MySQL: global Questions
- *                              and Com_*; PostgreSQL: transactions) and the rows written
+ *                              and Com_*; PostgreSQL: transactions, of which a native
+ *                              prepare and an execute are one each) and the rows written
  *       [--posts=N]            measured posts of each kind (default 200)
  *       [--warmup=N]           rounds dropped before measuring (default 10)
  *       [--members=N]          dialog members = record followers, the author included (default 100)
  *       [--repeat=N]           posts of each kind counted between two server status reads (default 5)
+ *       [--redis=tcp://host:port]  the Redis of EspoCRM's messager: also count its commands
+ *                              (INFO: total_commands_processed, PUBLISH calls) per post
+ *       [--trace=PID]          the web server's process (php -S: its parent; PHP-FPM: the master):
+ *                              strace its workers during 2 more posts of each kind and count, from
+ *                              the database protocol itself, the statements, prepares and round
+ *                              trips (and Redis round trips); needs strace and ptrace rights (root)
  *       [--ws=ws://host:port]  check that a member receives the chat message and EspoCRM's
  *                              newNotification over EspoCRM's WebSocket daemon
  *       [--password=PASS]      password of the bench users (default Bench-post-1)
@@ -22,7 +29,11 @@
  * an Account followed by exactly these N users, and (as benchpost000, through the chat API) a
  * group dialog of the same N users. benchpost000 then posts. Each request is timed on the client
  * (curl_exec wall time), with EspoCRM's token authentication as a browser sends it. The rounds
- * alternate which kind goes first. Exit status 0 when every check passed.
+ * rotate which kind goes first; a third request, GET App/about, runs in the same rotation as
+ * the floor: what any authenticated EspoCRM request costs on that server. The server counters
+ * (SHOW GLOBAL STATUS, pg_stat_database, Redis INFO) are server-wide: they are exact on a quiet
+ * server only, so each count is repeated and every run is printed. Exit status 0 when every
+ * check passed.
  */
 
 declare(strict_types=1);
@@ -144,6 +155,7 @@ final class Db
     public PDO $pdo;
     public bool $pg;
     public string $name;
+    public int $port;
 
     public function __construct(string $root)
     {
@@ -151,6 +163,7 @@ final class Db
         $db = $config['database'];
         $this->pg = strtolower($db['platform'] ?? ($db['driver'] ?? 'Mysql')) === 'postgresql' || ($db['driver'] ?? '') === 'pdo_pgsql';
         $this->name = $db['dbname'];
+        $this->port = (int) ($db['port'] ?: ($this->pg ? 5432 : 3306));
         $dsn = ($this->pg ? 'pgsql' : 'mysql') . ':host=' . $db['host'] . (empty($db['port']) ? '' : ';port=' . $db['port']) .
             ';dbname=' . $db['dbname'] . ($this->pg ? '' : ';charset=utf8mb4');
         $this->pdo = new PDO($dsn, $db['user'], $db['password'], [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]);
@@ -246,9 +259,219 @@ final class RedisCounters
     }
 }
 
+/**
+ * What the web server said to the database and to Redis during one request, read from the wire:
+ * strace on the server's worker processes (root or ptrace rights needed). Statements are counted
+ * from the protocol itself (MySQL: COM_QUERY and COM_STMT_EXECUTE packets; PostgreSQL: Query and
+ * Execute messages), round trips per connection as runs of writes followed by reads.
+ */
+final class WireTracer
+{
+    /** @var list<int> */
+    private array $pids;
+    private string $file;
+    /** @var resource|null */
+    private $proc = null;
+
+    public function __construct(int $serverPid, private int $dbPort, private bool $pg, private ?int $redisPort)
+    {
+        $children = [];
+
+        foreach (glob("/proc/$serverPid/task/*/children") ?: [] as $f) {
+            $children = array_merge($children, array_map('intval', preg_split('/\s+/', trim((string) file_get_contents($f)), -1, PREG_SPLIT_NO_EMPTY)));
+        }
+
+        // php -S with workers: the parent accepts requests too.
+        $this->pids = array_merge([$serverPid], $children);
+        $this->file = tempnam(sys_get_temp_dir(), 'espo-post-trace');
+    }
+
+    public function start(): void
+    {
+        $cmd = ['strace', '-f', '-qq', '-xx', '-yy', '-s', '4194304', '-o', $this->file,
+            '-e', 'trace=read,write,readv,writev,recvfrom,sendto,recvmsg,sendmsg'];
+
+        foreach ($this->pids as $pid) {
+            array_push($cmd, '-p', (string) $pid);
+        }
+
+        $this->proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
+
+        if (!is_resource($this->proc)) {
+            throw new RuntimeException('strace did not start');
+        }
+
+        // Attached once every worker shows a tracer.
+        for ($i = 0; $i < 100; $i++) {
+            $attached = 0;
+
+            foreach ($this->pids as $pid) {
+                if (preg_match('/^TracerPid:\s+([1-9]\d*)/m', (string) @file_get_contents("/proc/$pid/status"))) {
+                    $attached++;
+                }
+            }
+
+            if ($attached === count($this->pids)) {
+                usleep(100_000);
+
+                return;
+            }
+
+            usleep(50_000);
+        }
+
+        throw new RuntimeException('strace could not attach to ' . implode(' ', $this->pids) . ' (root or ptrace rights needed)');
+    }
+
+    /** @return array<string, mixed> */
+    public function stop(): array
+    {
+        usleep(200_000);
+        proc_terminate($this->proc, SIGINT);
+        proc_close($this->proc);
+        $this->proc = null;
+        $result = $this->parse((string) file_get_contents($this->file));
+        unlink($this->file);
+
+        return $result;
+    }
+
+    /** @return array<string, mixed> */
+    private function parse(string $trace): array
+    {
+        $conn = [];   // per connection: buffer of client bytes, last direction
+        $db = ['statements' => 0, 'prepares' => 0, 'deallocates' => 0, 'roundTrips' => 0, 'bytesOut' => 0, 'bytesIn' => 0, 'connections' => 0, 'sql' => []];
+        $redis = ['roundTrips' => 0, 'bytesOut' => 0, 'bytesIn' => 0];
+
+        foreach (explode("\n", $trace) as $line) {
+            if (!preg_match('/^\d+\s+(read|write|readv|writev|recvfrom|sendto|recvmsg|sendmsg)\((\d+)<TCPv?6?:\[([^\]]*)->([^\]]*)\]>(.*)\)\s+=\s+(\d+)/', $line, $m) || (int) $m[6] === 0) {
+                continue;
+            }
+
+            $port = (int) substr($m[4], strrpos($m[4], ':') + 1);
+            $isDb = $port === $this->dbPort;
+
+            if (!$isDb && $port !== $this->redisPort) {
+                continue;
+            }
+
+            $key = $m[3] . '>' . $m[4];
+            $out = in_array($m[1], ['write', 'writev', 'sendto', 'sendmsg'], true);
+
+            if (!isset($conn[$key])) {
+                $conn[$key] = ['buf' => '', 'dir' => 'r', 'fresh' => true];
+                $isDb && $db['connections']++;
+            }
+
+            $c = &$conn[$key];
+            if ($isDb) {
+                $target = &$db;
+            } else {
+                $target = &$redis;
+            }
+
+            if ($out && $c['dir'] === 'r') {
+                $target['roundTrips']++;
+            }
+
+            $c['dir'] = $out ? 'w' : 'r';
+            $target[$out ? 'bytesOut' : 'bytesIn'] += (int) $m[6];
+
+            if ($out && $isDb) {
+                preg_match_all('/"((?:\\\\x[0-9a-f]{2})*)"/', $m[5], $s);
+                $c['buf'] .= hex2bin(str_replace('\\x', '', implode('', $s[1])));
+                $this->pg ? $this->pgMessages($c, $db) : $this->mysqlPackets($c, $db);
+            }
+
+            unset($c, $target);
+        }
+
+        return ['db' => $db, 'redis' => $this->redisPort === null ? null : $redis];
+    }
+
+    private function mysqlPackets(array &$c, array &$db): void
+    {
+        while (strlen($c['buf']) >= 4) {
+            $len = ord($c['buf'][0]) | ord($c['buf'][1]) << 8 | ord($c['buf'][2]) << 16;
+
+            if (strlen($c['buf']) < 4 + $len) {
+                return;
+            }
+
+            $seq = ord($c['buf'][3]);
+            $payload = substr($c['buf'], 4, $len);
+            $c['buf'] = (string) substr($c['buf'], 4 + $len);
+
+            if ($seq !== 0 || $payload === '') {
+                continue;   // the login handshake, continuation packets
+            }
+
+            $cmd = ord($payload[0]);
+
+            if ($cmd === 0x03) {
+                $db['statements']++;
+                $db['sql'][] = substr($payload, 1);
+            } elseif ($cmd === 0x17) {
+                $db['statements']++;
+                $db['sql'][] = '(execute of a prepared statement)';
+            } elseif ($cmd === 0x16) {
+                $db['prepares']++;
+                $db['sql'][] = 'PREPARE ' . substr($payload, 1);
+            } elseif ($cmd === 0x19) {
+                $db['deallocates']++;
+            }
+        }
+    }
+
+    private function pgMessages(array &$c, array &$db): void
+    {
+        while (strlen($c['buf']) >= 5) {
+            if ($c['fresh'] && $c['buf'][0] === "\0") {
+                // StartupMessage / SSLRequest: no type byte.
+                $len = unpack('N', substr($c['buf'], 0, 4))[1];
+
+                if (strlen($c['buf']) < $len) {
+                    return;
+                }
+
+                $c['buf'] = (string) substr($c['buf'], $len);
+
+                continue;
+            }
+
+            $c['fresh'] = false;
+            $type = $c['buf'][0];
+            $len = unpack('N', substr($c['buf'], 1, 4))[1];
+
+            if (strlen($c['buf']) < 1 + $len) {
+                return;
+            }
+
+            $body = substr($c['buf'], 5, $len - 4);
+            $c['buf'] = (string) substr($c['buf'], 1 + $len);
+
+            if ($type === 'Q') {
+                // PDO frees its server-side prepared statements with a DEALLOCATE each.
+                $db[str_starts_with($body, 'DEALLOCATE') ? 'deallocates' : 'statements']++;
+                $db['sql'][] = rtrim($body, "\0");
+            } elseif ($type === 'P') {
+                $db['prepares']++;
+                $parts = explode("\0", $body, 3);
+                $db['sql'][] = 'PREPARE ' . ($parts[1] ?? '');
+            } elseif ($type === 'E') {
+                $db['statements']++;
+                $db['sql'][] = '(execute)';
+            }
+        }
+    }
+}
+
 // ---- the instance
 $settings = need($admin->get('Settings'), 'GET Settings (admin)');
 $espoVersion = $settings['version'] ?? '?';
+// EspoCRM's own cache (metadata, ACL tables per user): off, every request rebuilds them from
+// the JSON files and the database, which slows both posts, EspoCRM's most (an ACL per follower).
+$useCache = (bool) ($settings['useCache'] ?? false);
 $db = empty($opt['root']) ? null : new Db(rtrim($opt['root'], '/'));
 $redis = empty($opt['redis']) ? null : new RedisCounters($opt['redis']);
 
@@ -257,7 +480,7 @@ $machine = [
     'cpus' => (int) trim((string) shell_exec('nproc 2>/dev/null')) ?: null,
     'loadBefore' => implode(' ', array_slice(explode(' ', (string) @file_get_contents('/proc/loadavg')), 0, 3)),
 ];
-printf("EspoCRM %s at %s, database %s, %s\n", $espoVersion, $opt['url'],
+printf("EspoCRM %s at %s (useCache %s), database %s, %s\n", $espoVersion, $opt['url'], $useCache ? 'on' : 'off',
     $db ? ($db->pg ? 'PostgreSQL ' : 'MariaDB/MySQL ') . $db->version() : '(not read: no --root)', $machine['date']);
 
 // ---- setup (idempotent)
@@ -481,6 +704,20 @@ if ($db !== null) {
         array_unique(array_column($s, 'notificationRowsOfTheNote')) === [$members - 1], json_encode(array_column($s, 'notificationRowsOfTheNote')));
     $t->ok('... for exactly the other followers', !in_array(false, array_column($s, 'notifiedAreTheOtherMembers'), true));
     $counts['baseline'] = $baseline;
+
+    if (!empty($opt['trace'])) {
+        echo "== on the wire (strace on the web server's workers, 2 posts of each kind)\n";
+        $redisPort = $redis === null ? null : (int) (parse_url($opt['redis'])['port'] ?? 6379);
+        $tracer = new WireTracer((int) $opt['trace'], $db->port, $db->pg, $redisPort);
+
+        foreach (['chat', 'stream', 'floor'] as $kind) {
+            for ($i = 0; $i < 2; $i++) {
+                $tracer->start();
+                [$status] = $kinds[$kind]();
+                $counts['wire'][$kind][] = $tracer->stop() + ['status' => $status];
+            }
+        }
+    }
 }
 
 // ---- optional: the chat post and EspoCRM's post reach a member over WebSocket
@@ -583,6 +820,22 @@ if ($counts !== []) {
     }
 
     printf("  %-22s %18s %18s %18s\n", 'notification rows', $rowsCell('chat'), $rowsCell('stream'), $rowsCell('floor'));
+
+    if (!empty($counts['wire'])) {
+        echo "on the wire (strace; each traced post)\n";
+        $wire = fn (string $kind, callable $f) => implode('/', array_unique(array_map($f, $counts['wire'][$kind])));
+
+        foreach ([
+            'DB statements' => fn ($w) => $w['db']['statements'],
+            'DB prepares' => fn ($w) => $w['db']['prepares'],
+            'DB deallocates' => fn ($w) => $w['db']['deallocates'],
+            'DB round trips' => fn ($w) => $w['db']['roundTrips'],
+            'DB connections' => fn ($w) => $w['db']['connections'],
+            'Redis round trips' => fn ($w) => $w['redis']['roundTrips'] ?? '-',
+        ] as $label => $f) {
+            printf("  %-22s %18s %18s %18s\n", $label, $wire('chat', $f), $wire('stream', $f), $wire('floor', $f));
+        }
+    }
 }
 
 printf("machine: %s CPUs, load %s before, %s after\n", $machine['cpus'] ?? '?', $machine['loadBefore'], $machine['loadAfter']);
@@ -591,6 +844,7 @@ if (!empty($opt['json'])) {
     file_put_contents($opt['json'], json_encode([
         'url' => $opt['url'],
         'espocrmVersion' => $espoVersion,
+        'useCache' => $useCache,
         'database' => $db ? ['platform' => $db->pg ? 'PostgreSQL' : 'MariaDB/MySQL', 'version' => $db->version(), 'name' => $db->name] : null,
         'machine' => $machine,
         'members' => $members,

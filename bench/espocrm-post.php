@@ -14,11 +14,12 @@
  *       [--members=N]          dialog members = record followers, the author included (default 100)
  *       [--repeat=N]           posts of each kind counted between two server status reads (default 5)
  *       [--redis=tcp://host:port]  the Redis of EspoCRM's messager: also count its commands
- *                              (INFO: total_commands_processed, PUBLISH calls) per post
+ *                              (INFO: total_commands_processed, PUBLISH calls) per post (with --root)
  *       [--trace=PID]          the web server's process (php -S: its parent; PHP-FPM: the master):
  *                              strace its workers during 2 more posts of each kind and count, from
  *                              the database protocol itself, the statements, prepares and round
- *                              trips (and Redis round trips); needs strace and ptrace rights (root)
+ *                              trips (and Redis round trips); needs strace, ptrace rights (root)
+ *                              and --root
  *       [--ws=ws://host:port]  check that a member receives the chat message and EspoCRM's
  *                              newNotification over EspoCRM's WebSocket daemon
  *       [--password=PASS]      password of the bench users (default Bench-post-1)

@@ -53,8 +53,8 @@ foreach (array_slice($argv, 1) as $arg) {
 }
 
 if (empty($opt['url']) || empty($opt['admin']) || !str_contains($opt['admin'], ':')) {
-    fwrite(STDERR, "usage: php bench/espocrm-post.php --url=URL --admin=USER:PASS [--root=DIR] [--posts=N] [--warmup=N]\n" .
-        "       [--members=N] [--repeat=N] [--ws=ws://host:port] [--password=PASS] [--json=FILE]\n");
+    fwrite(STDERR, "usage: php bench/espocrm-post.php --url=URL --admin=USER:PASS [--root=DIR [--redis=URL] [--trace=PID]]\n" .
+        "       [--posts=N] [--warmup=N] [--members=N] [--repeat=N] [--ws=ws://host:port] [--password=PASS] [--json=FILE]\n");
     exit(2);
 }
 

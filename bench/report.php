@@ -109,7 +109,7 @@ foreach ([1000, 10000] as $n) {
         $w = find($r, 'bell', $n);
         $c = $med($w, 'c');
         $e = $med($w, 'espo');
-        return [$c && $e ? sprintf('%.1f× (EspoWay %s)', $e / $c, us($e)) : 'n/a', $c && $e && $e / $c >= 2];
+        return [$c && $e ? sprintf('%.2f× (EspoWay %s)', $e / $c, us($e)) : 'n/a', $c && $e && $e / $c >= 2];
     });
 }
 foreach ([1000, 10000] as $n) {

@@ -82,7 +82,7 @@ zend_result ec_hints_refresh(ec_db *db, const ec_actor *actor, bool *complete)
 {
 	zval param, rows, changed, *row;
 	smart_str sql = {0};
-	zend_long horizon;
+	zend_long horizon, watermark;
 	bool in_tx, first, busy;
 	zend_result status;
 
@@ -94,7 +94,9 @@ zend_result ec_hints_refresh(ec_db *db, const ec_actor *actor, bool *complete)
 		return SUCCESS;
 	}
 	/* One indexed query: the watermark, the horizon, and whether anything was written since. */
-	smart_str_append_printf(&sql, "SELECT w.a, %s, CASE WHEN w.a IS NULL OR EXISTS (SELECT 1 FROM dialog d WHERE d.activity > w.a) "
+	/* MAX(activity) is one index entry; an EXISTS with the watermark from the subquery is not an
+	 * index range to PostgreSQL's planner, which would read every dialog. */
+	smart_str_append_printf(&sql, "SELECT w.a, %s, CASE WHEN w.a IS NULL OR (SELECT MAX(activity) FROM dialog) > w.a "
 		"THEN 1 ELSE 0 END FROM (SELECT (SELECT activity FROM dialog_reader WHERE id = ?) AS a) w", ec_sql_activity_horizon(db));
 	smart_str_0(&sql);
 	ZVAL_STR(&param, actor->id);
@@ -115,14 +117,15 @@ zend_result ec_hints_refresh(ec_db *db, const ec_actor *actor, bool *complete)
 	 * post under way (busy) the committed dialogs above the watermark are hinted all the same,
 	 * but the watermark stays where it is: the hints are complete, and the next call looks at
 	 * those dialogs again. */
-	status = ec_db_activity_since(db, first ? -1 : ec_val_long(EC_COL(row, 0)), &horizon, &changed, &busy);
+	watermark = first ? -1 : ec_val_long(EC_COL(row, 0));
+	status = ec_db_activity_since(db, watermark, &horizon, &changed, &busy);
 	zval_ptr_dtor(&rows);
 	if (status == FAILURE) {
 		return FAILURE;
 	}
 	status = first ? ec_hints_set(db, actor, NULL, 0) : ec_hints_catch_up(db, actor, &changed);
 	zval_ptr_dtor(&changed);
-	if (status == SUCCESS && !busy) {
+	if (status == SUCCESS && !busy && (first || horizon > watermark)) {
 		status = ec_hints_advance(db, actor, first, horizon);
 	}
 	if (status == FAILURE) {

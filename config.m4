@@ -71,7 +71,7 @@ if test "$PHP_EBLA_CHAT" != "no"; then
   fi
 
   PHP_NEW_EXTENSION(ebla_chat,
-    ebla_chat.c src/errors.c src/db.c src/conn.c src/ids.c src/schema.c src/text.c src/options.c src/acl.c src/dialogs.c src/messages.c src/unread.c src/hints.c src/render.c src/counters.c src/events.c src/write.c src/fanout.c src/fanout_tx.c src/fanout_api.c src/redis.c src/subscribe.c,
+    ebla_chat.c src/errors.c src/db.c src/conn.c src/ids.c src/schema.c src/text.c src/options.c src/acl.c src/dialogs.c src/messages.c src/unread.c src/hints.c src/listing.c src/render.c src/counters.c src/events.c src/write.c src/fanout.c src/fanout_tx.c src/fanout_api.c src/redis.c src/subscribe.c,
     $ext_shared,, $EBLA_CHAT_CFLAGS)
   PHP_ADD_BUILD_DIR([$ext_builddir/src])
   PHP_ADD_EXTENSION_DEP(ebla_chat, pdo)

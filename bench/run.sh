@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # One command for the whole benchmark (not part of the test suite):
 #
-#   bench/run.sh            services up, optimized build if needed, load the data, time, count, report
+#   bench/run.sh            services up, optimized build if needed, then on MariaDB and on
+#                           PostgreSQL: load the data, time, count; one report for both
 #
-# Writes bench/results.md and bench/results.png (raw data in bench/results/). About 5 minutes on
-# 2 cores. Environment:
+# Writes bench/results.md and bench/results.png (raw data in bench/results/: raw-<db>.json,
+# wire-<db>.json). About 4–5 minutes on 2 cores. Environment:
 #   EBLA_BENCH_SO=path      use this ebla_chat.so instead of building modules/ebla_chat.so
 #   EBLA_BENCH_SCALE=0.2    fewer iterations (quick look); default 1
-#   EBLA_BENCH_REUSE=1      keep the loaded database from the last run (skip the 30 s load)
-#   EBLA_BENCH_DB=name      database name (default ebla_chat_bench)
+#   EBLA_BENCH_REUSE=1      keep the loaded databases from the last run (skip the loads)
+#   EBLA_BENCH_DB=name      database name on both servers (default ebla_chat_bench)
+#   EBLA_BENCH_DATABASES="mysql pgsql"   which databases to run (default both)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,7 +21,7 @@ log() { echo "bench: $*" >&2; }
 die() { echo "bench: ERROR: $*" >&2; exit 1; }
 started=$(date +%s)
 
-# ---- services: the project's scripts/services.sh (MariaDB 127.0.0.1:13306, Redis :16379)
+# ---- services: the project's scripts/services.sh (MariaDB 127.0.0.1:13306, PostgreSQL :15432, Redis :16379)
 if [ -x "$ROOT/scripts/services.sh" ] || [ -f "$ROOT/scripts/services.sh" ]; then
   bash "$ROOT/scripts/services.sh" start >&2
   eval "$(bash "$ROOT/scripts/services.sh" env)"
@@ -27,9 +29,12 @@ else
   die "scripts/services.sh not found: it starts the MariaDB and Redis the benchmark runs on"
 fi
 export EBLA_CHAT_TEST_MYSQL_DSN EBLA_CHAT_TEST_MYSQL_USER EBLA_CHAT_TEST_MYSQL_PASSWORD EBLA_CHAT_TEST_REDIS_URL
+export EBLA_CHAT_TEST_PGSQL_DSN EBLA_CHAT_TEST_PGSQL_USER EBLA_CHAT_TEST_PGSQL_PASSWORD
 MYSQL_PORT=$(sed -n 's/.*port=\([0-9]*\).*/\1/p' <<<"$EBLA_CHAT_TEST_MYSQL_DSN")
+PGSQL_PORT=$(sed -n 's/.*port=\([0-9]*\).*/\1/p' <<<"${EBLA_CHAT_TEST_PGSQL_DSN:-}")
 REDIS_PORT=$(sed -n 's/.*:\([0-9]*\)\/*[0-9]*$/\1/p' <<<"$EBLA_CHAT_TEST_REDIS_URL")
-export EBLA_BENCH_MYSQL_PORT=$MYSQL_PORT EBLA_BENCH_REDIS_PORT=$REDIS_PORT
+export EBLA_BENCH_REDIS_PORT=$REDIS_PORT
+DATABASES=${EBLA_BENCH_DATABASES:-mysql pgsql}
 
 # ---- dependencies, php-gd for the plot included (scripts/deps.sh: nothing when all are present)
 [ "${EBLA_CHAT_SKIP_DEPS:-0}" = 1 ] || bash "$ROOT/scripts/deps.sh"
@@ -56,27 +61,40 @@ mariadb --no-defaults -h127.0.0.1 -P"$MYSQL_PORT" -u"$EBLA_CHAT_TEST_MYSQL_USER"
   -e "SET GLOBAL innodb_buffer_pool_size = 2147483648" 2>/dev/null \
   || log "could not resize the InnoDB buffer pool (results will include disk reads)"
 
-# ---- data
-if [ "${EBLA_BENCH_REUSE:-0}" != 1 ]; then
-  log "loading the dataset (10,000 users, 1,000,000 messages, 1,055,000 notifications)"
-  "${PHP[@]}" "$BENCH/bench.php" setup >&2
-fi
+for DB in $DATABASES; do
+  export EBLA_BENCH_DRIVER=$DB
+  if [ "$DB" = pgsql ]; then
+    export EBLA_BENCH_DB_PORT=$PGSQL_PORT; NAME=PostgreSQL
+    # The whole data: -x and a big -s, so wire.php can decode every protocol message (statement counts).
+    STRACE_DATA=(-x -s 4194304)
+  else
+    export EBLA_BENCH_DB_PORT=$MYSQL_PORT; NAME=MariaDB
+    STRACE_DATA=(-s 48)
+  fi
 
-# ---- timing and counting
-log "timing all workloads (interleaved)"
-"${PHP[@]}" "$BENCH/bench.php" run "$OUT/raw.json" "${EBLA_BENCH_SCALE:-1}" >&2
+  # ---- data
+  if [ "${EBLA_BENCH_REUSE:-0}" != 1 ]; then
+    log "$NAME: loading the dataset (10,016 users, 12,000 dialogs, 1,000,000 messages, 1,053,350 notifications)"
+    "${PHP[@]}" "$BENCH/bench.php" setup >&2
+  fi
 
-# ---- round trips on the wire (strace), all three implementations alike
-if command -v strace >/dev/null; then
-  log "counting round trips under strace"
-  strace -f -qq -s 48 -yy -e trace=read,write,readv,writev,recvfrom,sendto,recvmsg,sendmsg -o "$OUT/wire.trace" \
-    "${PHP[@]}" "$BENCH/bench.php" wire 2>/dev/null
-  php "$BENCH/wire.php" "$OUT/wire.trace" "$OUT/wire.json"
-  rm -f "$OUT/wire.trace"
-else
-  log "strace not installed: no wire counts"
-  rm -f "$OUT/wire.json"
-fi
+  # ---- timing and counting
+  log "$NAME: timing all workloads (interleaved)"
+  "${PHP[@]}" "$BENCH/bench.php" run "$OUT/raw-$DB.json" "${EBLA_BENCH_SCALE:-1}" >&2
 
-php "$BENCH/report.php" "$OUT/raw.json" "$OUT/wire.json" "$BENCH/results.md" "$BENCH/results.png"
+  # ---- round trips on the wire (strace), all three implementations alike
+  if command -v strace >/dev/null; then
+    log "$NAME: counting round trips under strace"
+    strace -f -qq "${STRACE_DATA[@]}" -yy -e trace=read,write,readv,writev,recvfrom,sendto,recvmsg,sendmsg -o "$OUT/wire.trace" \
+      "${PHP[@]}" "$BENCH/bench.php" wire 2>/dev/null
+    php "$BENCH/wire.php" "$OUT/wire.trace" "$OUT/wire-$DB.json"
+    rm -f "$OUT/wire.trace"
+  else
+    log "strace not installed: no wire counts"
+    rm -f "$OUT/wire-$DB.json"
+  fi
+done
+rm -f "$OUT/raw.json" "$OUT/wire.json" # the single-database files of earlier versions
+
+php "$BENCH/report.php" "$BENCH/results.md" "$BENCH/results.png" "$OUT"
 log "done in $(( $(date +%s) - started )) s: bench/results.md, bench/results.png"

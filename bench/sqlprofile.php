@@ -1,7 +1,7 @@
 <?php
 /*
  * Diagnostic: every SQL statement one operation sends, with its server-side duration
- * (MariaDB session profiling), per implementation. Use after `run.sh` has loaded the data:
+ * (MariaDB session profiling), per implementation. MariaDB only. Use after `run.sh` has loaded the data:
  *
  *   php -d extension=modules/ebla_chat.so bench/sqlprofile.php [op] [x]
  *   e.g. bench/sqlprofile.php post 100 ; bench/sqlprofile.php poll 1000
@@ -25,10 +25,10 @@ $impls = ['c' => new CExt($pdo), 'espo' => new EspoWay($pdo, new CountingRedis()
 $U = fn (int $i) => Dataset::user($i);
 $ops = [
     'post' => fn ($k, $c, $x) => $c->post($U(Dataset::AUTHOR), Dataset::postDialog($k, $x), 'profile message'),
-    'bell' => fn ($k, $c, $x) => $c->bell($U(['10' => Dataset::U10, '100' => Dataset::U100, '1000' => Dataset::U1000][$x])),
-    'dialogList' => fn ($k, $c, $x) => $c->dialogList($U(['10' => Dataset::U10, '100' => Dataset::U100, '1000' => Dataset::U1000][$x])),
+    'bell' => fn ($k, $c, $x) => $c->bell($U(Dataset::READERS[$x])),
+    'dialogList' => fn ($k, $c, $x) => $c->dialogList($U(Dataset::READERS[$x])),
     'markRead' => fn ($k, $c, $x) => $c->markRead($U(Dataset::READER), Dataset::readDialog($k)),
-    'poll' => fn ($k, $c, $x) => $c->poll($U(['100' => Dataset::U100, '1000' => Dataset::U1000][$x])),
+    'poll' => fn ($k, $c, $x) => $c->poll($U(Dataset::READERS[$x])),
     'partners' => fn ($k, $c, $x) => $c->partners($U($x >= 10000 ? Dataset::P_ALL : Dataset::P_TEAM)),
     'messages' => fn ($k, $c, $x) => $c->messages($U(Dataset::U10), Dataset::dialog(0)),
 ];

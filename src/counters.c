@@ -27,7 +27,7 @@ zend_result ec_counters_pending(ec_db *db, zend_string *dialog_id)
 zend_result ec_counters_post(ec_db *db, zend_string *dialog_id, zend_long message_count, zend_long membership_id, zend_long number,
 	zend_string *note_id, zend_string *now)
 {
-	zval dp[5], up[5];
+	zval dp[5], up[6];
 	char activity[64], set[256];
 
 	ZVAL_LONG(&dp[0], number);
@@ -38,12 +38,14 @@ zend_result ec_counters_post(ec_db *db, zend_string *dialog_id, zend_long messag
 	ZVAL_LONG(&up[0], message_count + 1);
 	ZVAL_LONG(&up[1], number);
 	ZVAL_LONG(&up[2], number);
-	ZVAL_LONG(&up[3], membership_id);
+	ZVAL_LONG(&up[3], number);
+	ZVAL_LONG(&up[4], membership_id);
 	ec_sql_activity_final(db, number, activity, sizeof(activity));
 	snprintf(set, sizeof(set), "message_count = message_count + 1, last_message_number = ?, "
 		"last_message_id = ?, last_message_at = ?, modified_at = ?, %s", activity);
 	return ec_db_update_pair(db, "dialog", set, dp, 4,
-		"dialog_user", "read_count = ?, last_read_number = ?, notified_number = ?, mention_count = 0, unread_hint = FALSE", up, 3);
+		"dialog_user", "read_count = ?, last_read_number = ?, notified_number = ?, mention_count = 0, unread_hint = FALSE, "
+		"list_number = ?", up, 4);
 }
 
 void ec_counters_post_script(ec_script *s, zend_string *dialog_id, zend_string *note_id, zend_string *now)
@@ -110,7 +112,7 @@ void ec_counters_mentions_script(ec_script *s, zend_string *dialog_id, HashTable
 static zend_result ec_counters_revive(ec_db *db, zend_string *dialog_id, zend_long message_count, zend_long last_number,
 	zend_string *now, zend_string **ids, uint32_t n, HashTable *existing, zend_string **added, uint32_t *added_count)
 {
-	zval fixed[5], *list = safe_emalloc(n, sizeof(zval), 0);
+	zval fixed[6], *list = safe_emalloc(n, sizeof(zval), 0);
 	uint32_t revives = 0;
 	char head[256];
 	zend_result status = SUCCESS;
@@ -126,12 +128,14 @@ static zend_result ec_counters_revive(ec_db *db, zend_string *dialog_id, zend_lo
 		ZVAL_LONG(&fixed[0], message_count);
 		ZVAL_LONG(&fixed[1], last_number);
 		ZVAL_LONG(&fixed[2], last_number);
-		ZVAL_STR(&fixed[3], now);
-		ZVAL_STR(&fixed[4], dialog_id);
+		ZVAL_LONG(&fixed[3], last_number);
+		ZVAL_STR(&fixed[4], now);
+		ZVAL_STR(&fixed[5], dialog_id);
 		snprintf(head, sizeof(head), "UPDATE dialog_user%s SET deleted = FALSE, read_count = ?, last_read_number = ?, "
-			"notified_number = ?, mention_count = 0, is_muted = FALSE, unread_hint = FALSE, joined_at = ? WHERE dialog_id = ? AND user_id IN (",
+			"notified_number = ?, list_number = ?, mention_count = 0, is_muted = FALSE, unread_hint = FALSE, joined_at = ? "
+			"WHERE dialog_id = ? AND user_id IN (",
 			ec_sql_by_dialog_index(db));
-		status = ec_db_run_in(db, head, fixed, 5, list, revives, ")", NULL, NULL);
+		status = ec_db_run_in(db, head, fixed, 6, list, revives, ")", NULL, NULL);
 	}
 	efree(list);
 	return status;
@@ -141,22 +145,23 @@ static zend_result ec_counters_revive(ec_db *db, zend_string *dialog_id, zend_lo
 static zend_result ec_counters_insert(ec_db *db, zend_string *dialog_id, zend_long message_count, zend_long last_number,
 	zend_string *now, zend_string **ids, uint32_t n, HashTable *existing, zend_string **added, uint32_t *added_count)
 {
-	zval *params = safe_emalloc(n * 6 + 1, sizeof(zval), 0);
+	zval *params = safe_emalloc(n * 7 + 1, sizeof(zval), 0);
 	smart_str sql = {0};
 	uint32_t p = 0, inserts = 0;
 	zend_result status = SUCCESS;
 
 	smart_str_appends(&sql,
 		"INSERT INTO dialog_user (dialog_id, user_id, deleted, read_count, last_read_number, notified_number, "
-		"mention_count, is_muted, joined_at) VALUES ");
+		"list_number, mention_count, is_muted, joined_at) VALUES ");
 	for (uint32_t i = 0; i < n; i++) {
 		if (zend_hash_exists(existing, ids[i])) {
 			continue;
 		}
-		smart_str_appends(&sql, inserts++ ? ", (?, ?, FALSE, ?, ?, ?, 0, FALSE, ?)" : "(?, ?, FALSE, ?, ?, ?, 0, FALSE, ?)");
+		smart_str_appends(&sql, inserts++ ? ", (?, ?, FALSE, ?, ?, ?, ?, 0, FALSE, ?)" : "(?, ?, FALSE, ?, ?, ?, ?, 0, FALSE, ?)");
 		ZVAL_STR(&params[p++], dialog_id);
 		ZVAL_STR(&params[p++], ids[i]);
 		ZVAL_LONG(&params[p++], message_count);
+		ZVAL_LONG(&params[p++], last_number);
 		ZVAL_LONG(&params[p++], last_number);
 		ZVAL_LONG(&params[p++], last_number);
 		ZVAL_STR(&params[p++], now);

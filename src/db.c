@@ -667,31 +667,38 @@ const char *ec_sql_activity_horizon(const ec_db *db)
 		: "(SELECT MAX(activity) FROM dialog)";
 }
 
-zend_result ec_db_activity_settle(ec_db *db, zend_long *horizon, bool *busy)
+zend_result ec_db_activity_since(ec_db *db, zend_long since, zend_long *horizon, zval *rows, bool *busy)
 {
-	zval param, rows, *row;
+	zval param, *row;
 
 	*busy = false;
-	if (db->dialect != EC_MYSQL) {
+	ZVAL_LONG(&param, since);
+	if (db->dialect == EC_MYSQL) {
+		/* Every post under way holds its pending stamp, the largest value, locked: the read fails
+		 * at once on it. A post that sets its pending stamp after this read has passed draws its
+		 * note's number later than every number seen here. */
+		ZVAL_LONG(&param, since < 0 ? *horizon - 1 : since);
+		if (ec_db_query(db, "SELECT id, activity FROM dialog FORCE INDEX (IDX_ACTIVITY) WHERE activity > ? "
+				"ORDER BY activity LOCK IN SHARE MODE NOWAIT", &param, 1, rows) == SUCCESS) {
+			ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(rows), row) {
+				zend_long a = ec_val_long(EC_COL(row, 1));
+				if (a > *horizon) {
+					*horizon = a;
+				}
+			} ZEND_HASH_FOREACH_END();
+			return SUCCESS;
+		}
+		if (!(*busy = ec_db_clear_lock_conflict())) {
+			return FAILURE;
+		}
+		ZVAL_LONG(&param, since);
+	}
+	if (since < 0) {
+		array_init(rows);
 		return SUCCESS;
 	}
-	/* Every post under way holds its pending stamp, the largest value, locked: the read fails at
-	 * once on it. A post that sets its pending stamp after this read has passed draws its note's
-	 * number later than every number seen here. */
-	ZVAL_LONG(&param, *horizon);
-	if (ec_db_query(db, "SELECT activity FROM dialog FORCE INDEX (IDX_ACTIVITY) WHERE activity >= ? "
-			"ORDER BY activity LOCK IN SHARE MODE NOWAIT", &param, 1, &rows) == FAILURE) {
-		*busy = ec_db_clear_lock_conflict();
-		return *busy ? SUCCESS : FAILURE;
-	}
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
-		zend_long a = ec_val_long(EC_COL(row, 0));
-		if (a > *horizon) {
-			*horizon = a;
-		}
-	} ZEND_HASH_FOREACH_END();
-	zval_ptr_dtor(&rows);
-	return SUCCESS;
+	/* What is committed above `since` (with a post under way on MySQL: what is committed now). */
+	return ec_db_query(db, "SELECT id FROM dialog WHERE activity > ?", &param, 1, rows);
 }
 
 bool ec_db_clear_lock_conflict(void)

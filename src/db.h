@@ -158,12 +158,15 @@ void ec_sql_activity_final_sql(const ec_db *db, const char *number_sql, char *bu
  * transaction id, minus one; elsewhere the largest committed stamp, (SELECT MAX(activity) FROM
  * dialog). */
 const char *ec_sql_activity_horizon(const ec_db *db);
-/* Makes *horizon (the value of ec_sql_activity_horizon read just before) safe to advance a
- * reader's watermark to. MySQL/MariaDB: one locking read, NOWAIT, of the stamps at or above it:
- * *busy when a post is under way (its pending stamp is locked), else *horizon becomes the
- * largest committed stamp; PostgreSQL and SQLite: nothing to do (PostgreSQL's horizon is safe by
- * construction, SQLite has one writer at a time, whose stamps grow in commit order). */
-zend_result ec_db_activity_settle(ec_db *db, zend_long *horizon, bool *busy);
+/* The dialogs stamped above `since` (rows of [id]; since < 0: none asked), and *horizon (the
+ * value of ec_sql_activity_horizon read just before) made safe to advance a reader's watermark
+ * to. MySQL/MariaDB: one locking read, NOWAIT, of the stamps above `since` (or, with none asked, at
+ * or above the horizon): *horizon becomes the largest committed stamp seen; when a post is under
+ * way (its pending stamp is locked) *busy, the horizon is not safe, and rows come from a plain read
+ * of what is committed above `since`. PostgreSQL and SQLite: a plain read, the
+ * horizon as it is (PostgreSQL's is safe by construction, SQLite has one writer at a time, whose
+ * stamps grow in commit order). */
+zend_result ec_db_activity_since(ec_db *db, zend_long since, zend_long *horizon, zval *rows, bool *busy);
 /* After a FAILURE: true (exception cleared) when it was a lock conflict of a NOWAIT read, a lock
  * wait timeout, a deadlock or a serialization failure, which a reader may answer another way. */
 bool ec_db_clear_lock_conflict(void);

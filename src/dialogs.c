@@ -18,6 +18,8 @@
 #include "counters.h"
 #include "events.h"
 #include "write.h"
+#include "hints.h"
+#include "listing.h"
 
 #define EC_LIST_LIMIT_DEFAULT 50
 #define EC_LIST_LIMIT_MAX 200
@@ -564,33 +566,14 @@ static zend_result ec_list_total(ec_db *db, zend_string *where, zval *params, ui
 	return status;
 }
 
-ZEND_FUNCTION(ebla_chat_dialog_list)
+/* The list the general way: every membership of the actor that passes the filters, sorted. */
+static zend_result ec_list_sorted(ec_db *db, const ec_actor *actor, zend_string *parent_type, zend_string *parent_id,
+	bool unread_only, zend_long limit, zend_long offset, zval *rows, zend_long *total)
 {
-	zval *zpdo, params[3], rows, list;
-	zend_string *actor_id, *parent_type = NULL, *parent_id = NULL;
-	zend_long total = 0;
-	HashTable *opts = NULL, *acl = NULL;
-	zend_long limit, offset;
-	bool unread_only;
-	const ec_actor *actor;
+	zval params[3];
 	smart_str where = {0}, sql = {0};
 	uint32_t n = 1;
-	ec_db db;
 	zend_result status;
-
-	EC_PARSE_ACTOR_OPTIONS();
-
-	if (ec_options_check(opts, ec_list_options) == FAILURE
-		|| ec_option_long(opts, "limit", EC_LIST_LIMIT_DEFAULT, 1, EC_LIST_LIMIT_MAX, &limit) == FAILURE
-		|| ec_option_long(opts, "offset", 0, 0, ZEND_LONG_MAX, &offset) == FAILURE
-		|| ec_parent_options(opts, &parent_type, &parent_id) == FAILURE
-		|| ec_option_bool(opts, "unreadOnly", false, &unread_only) == FAILURE
-		|| ec_option_array(opts, "acl", &acl) == FAILURE) {
-		RETURN_THROWS();
-	}
-	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, acl))) {
-		RETURN_THROWS();
-	}
 
 	ZVAL_STR(&params[0], actor->id);
 	smart_str_appends(&where, "FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id "
@@ -611,13 +594,49 @@ ZEND_FUNCTION(ebla_chat_dialog_list)
 	smart_str_append(&sql, where.s);
 	smart_str_append_printf(&sql, " ORDER BY d.last_message_number DESC, d.created_at DESC, d.id DESC LIMIT "
 		ZEND_LONG_FMT " OFFSET " ZEND_LONG_FMT, limit, offset);
-	status = ec_db_run(&db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, rows, NULL);
 	smart_str_free(&sql);
-	if (status == SUCCESS && ec_list_total(&db, where.s, params, n, limit, offset, &rows, &total) == FAILURE) {
-		zval_ptr_dtor(&rows);
+	if (status == SUCCESS && ec_list_total(db, where.s, params, n, limit, offset, rows, total) == FAILURE) {
+		zval_ptr_dtor(rows);
 		status = FAILURE;
 	}
 	smart_str_free(&where);
+	return status;
+}
+
+ZEND_FUNCTION(ebla_chat_dialog_list)
+{
+	zval *zpdo, rows, list;
+	zend_string *actor_id, *parent_type = NULL, *parent_id = NULL;
+	zend_long total = 0;
+	HashTable *opts = NULL, *acl = NULL;
+	zend_long limit, offset;
+	bool unread_only, hinted = false;
+	const ec_actor *actor;
+	ec_db db;
+	zend_result status;
+
+	EC_PARSE_ACTOR_OPTIONS();
+
+	if (ec_options_check(opts, ec_list_options) == FAILURE
+		|| ec_option_long(opts, "limit", EC_LIST_LIMIT_DEFAULT, 1, EC_LIST_LIMIT_MAX, &limit) == FAILURE
+		|| ec_option_long(opts, "offset", 0, 0, ZEND_LONG_MAX, &offset) == FAILURE
+		|| ec_parent_options(opts, &parent_type, &parent_id) == FAILURE
+		|| ec_option_bool(opts, "unreadOnly", false, &unread_only) == FAILURE
+		|| ec_option_array(opts, "acl", &acl) == FAILURE) {
+		RETURN_THROWS();
+	}
+	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, acl))) {
+		RETURN_THROWS();
+	}
+	/* The first page of the whole list comes from the actor's own ordered memberships once they
+	 * are caught up (listing.c); any other page or filter, and a call inside the caller's
+	 * transaction, sorts the memberships. */
+	if (offset == 0 && !parent_type && !unread_only && ec_hints_refresh(&db, actor, &hinted) == FAILURE) {
+		RETURN_THROWS();
+	}
+	status = hinted ? ec_listing_first_page(&db, actor, limit, &rows, &total)
+		: ec_list_sorted(&db, actor, parent_type, parent_id, unread_only, limit, offset, &rows, &total);
 	if (status == FAILURE) {
 		RETURN_THROWS();
 	}

@@ -12,13 +12,17 @@
  * memberships is cheaper than a list of ids. */
 #define EC_HINTS_LIST_MAX 500
 
-/* Hints every membership of the actor that has unread messages, in the dialogs `ids` (n of
- * them), or in all of them when ids is NULL. A current read: the UPDATE reads the newest rows. */
+/* Catches up the actor's memberships of the dialogs `ids` (n of them), or of all its dialogs when
+ * ids is NULL: hinted when they have unread messages, and their list_number (the dialog list's
+ * order, dialogs.c) set to the dialog's last message number. A current read: the UPDATE reads
+ * the newest rows; rows already up to date are not written. */
 static zend_result ec_hints_set(ec_db *db, const ec_actor *actor, zval *ids, uint32_t n)
 {
-#define EC_HINTS_SET "UPDATE dialog_user SET unread_hint = TRUE WHERE user_id = ? AND deleted = FALSE " \
-	"AND unread_hint = FALSE AND read_count < (SELECT d.message_count FROM dialog d WHERE d.id = dialog_user.dialog_id " \
-	"AND d.deleted = FALSE)"
+#define EC_HINTS_COUNT "COALESCE((SELECT d.message_count FROM dialog d WHERE d.id = dialog_user.dialog_id AND d.deleted = FALSE), 0)"
+#define EC_HINTS_LAST "COALESCE((SELECT d.last_message_number FROM dialog d WHERE d.id = dialog_user.dialog_id), 0)"
+#define EC_HINTS_SET "UPDATE dialog_user SET unread_hint = CASE WHEN read_count < " EC_HINTS_COUNT " THEN TRUE ELSE unread_hint END, " \
+	"list_number = " EC_HINTS_LAST " WHERE user_id = ? AND deleted = FALSE AND (list_number <> " EC_HINTS_LAST \
+	" OR (unread_hint = FALSE AND read_count < " EC_HINTS_COUNT "))"
 	zval param;
 
 	ZVAL_STR(&param, actor->id);
@@ -27,31 +31,26 @@ static zend_result ec_hints_set(ec_db *db, const ec_actor *actor, zval *ids, uin
 	}
 	return ec_db_run_in(db, EC_HINTS_SET " AND dialog_id IN (", &param, 1, ids, n, ")", NULL, NULL);
 #undef EC_HINTS_SET
+#undef EC_HINTS_LAST
+#undef EC_HINTS_COUNT
 }
 
-/* The dialogs written since `watermark` hinted for the actor. */
-static zend_result ec_hints_catch_up(ec_db *db, const ec_actor *actor, zend_long watermark)
+/* The actor's memberships of the dialogs `changed` (rows of [id, ...]) hinted. */
+static zend_result ec_hints_catch_up(ec_db *db, const ec_actor *actor, zval *changed)
 {
-	zval param, rows, *ids, *row;
-	uint32_t n, i = 0;
+	uint32_t n = zend_hash_num_elements(Z_ARRVAL_P(changed)), i = 0;
+	zval *ids, *row;
 	zend_result status;
 
-	ZVAL_LONG(&param, watermark);
-	if (ec_db_query(db, "SELECT id FROM dialog WHERE activity > ? AND deleted = FALSE", &param, 1, &rows) == FAILURE) {
-		return FAILURE;
-	}
-	n = zend_hash_num_elements(Z_ARRVAL(rows));
 	if (n == 0 || n > EC_HINTS_LIST_MAX) {
-		zval_ptr_dtor(&rows);
 		return n ? ec_hints_set(db, actor, NULL, 0) : SUCCESS;
 	}
 	ids = safe_emalloc(n, sizeof(zval), 0);
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL(rows), row) {
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(changed), row) {
 		ZVAL_COPY_VALUE(&ids[i++], EC_COL(row, 0));
 	} ZEND_HASH_FOREACH_END();
 	status = ec_hints_set(db, actor, ids, n);
 	efree(ids);
-	zval_ptr_dtor(&rows);
 	return status;
 }
 
@@ -81,9 +80,9 @@ static zend_result ec_hints_advance(ec_db *db, const ec_actor *actor, bool first
 
 zend_result ec_hints_refresh(ec_db *db, const ec_actor *actor, bool *complete)
 {
-	zval param, rows, *row;
+	zval param, rows, changed, *row;
 	smart_str sql = {0};
-	zend_long horizon;
+	zend_long horizon, watermark;
 	bool in_tx, first, busy;
 	zend_result status;
 
@@ -95,7 +94,9 @@ zend_result ec_hints_refresh(ec_db *db, const ec_actor *actor, bool *complete)
 		return SUCCESS;
 	}
 	/* One indexed query: the watermark, the horizon, and whether anything was written since. */
-	smart_str_append_printf(&sql, "SELECT w.a, %s, CASE WHEN w.a IS NULL OR EXISTS (SELECT 1 FROM dialog d WHERE d.activity > w.a) "
+	/* MAX(activity) is one index entry; an EXISTS with the watermark from the subquery is not an
+	 * index range to PostgreSQL's planner, which would read every dialog. */
+	smart_str_append_printf(&sql, "SELECT w.a, %s, CASE WHEN w.a IS NULL OR (SELECT MAX(activity) FROM dialog) > w.a "
 		"THEN 1 ELSE 0 END FROM (SELECT (SELECT activity FROM dialog_reader WHERE id = ?) AS a) w", ec_sql_activity_horizon(db));
 	smart_str_0(&sql);
 	ZVAL_STR(&param, actor->id);
@@ -112,14 +113,19 @@ zend_result ec_hints_refresh(ec_db *db, const ec_actor *actor, bool *complete)
 		*complete = true;
 		return SUCCESS;
 	}
-	/* Hints only after the horizon is settled: every stamp up to it is then committed. */
-	if (ec_db_activity_settle(db, &horizon, &busy) == FAILURE || busy) {
-		zval_ptr_dtor(&rows);
-		return busy ? SUCCESS : FAILURE;
-	}
-	status = first ? ec_hints_set(db, actor, NULL, 0) : ec_hints_catch_up(db, actor, ec_val_long(EC_COL(row, 0)));
+	/* Hints only after the horizon is settled: every stamp up to it is then committed. With a
+	 * post under way (busy) the committed dialogs above the watermark are hinted all the same,
+	 * but the watermark stays where it is: the hints are complete, and the next call looks at
+	 * those dialogs again. */
+	watermark = first ? -1 : ec_val_long(EC_COL(row, 0));
+	status = ec_db_activity_since(db, watermark, &horizon, &changed, &busy);
 	zval_ptr_dtor(&rows);
-	if (status == SUCCESS) {
+	if (status == FAILURE) {
+		return FAILURE;
+	}
+	status = first ? ec_hints_set(db, actor, NULL, 0) : ec_hints_catch_up(db, actor, &changed);
+	zval_ptr_dtor(&changed);
+	if (status == SUCCESS && !busy && (first || horizon > watermark)) {
 		status = ec_hints_advance(db, actor, first, horizon);
 	}
 	if (status == FAILURE) {

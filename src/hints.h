@@ -11,7 +11,10 @@
  * everything, posting). Every membership with unread messages is hinted or in a dialog above the
  * watermark: the hints are a superset, and the counts are still read from the counters. A post
  * writes no row per recipient: the reader catches up, at the cost of what changed since it last
- * looked. docs/design.md ("Unread hints") gives the argument why no post is ever missed. */
+ * looked. The same catch-up keeps each membership's list_number, the dialog's last message
+ * number as of the catch-up, for the dialog list's first page (dialogs.c): after a catch-up it is
+ * never below the dialog's (only a delete lowers that). docs/design.md ("Unread hints") gives the
+ * argument why no post is ever missed. */
 #ifndef EC_HINTS_H
 #define EC_HINTS_H
 
@@ -21,7 +24,7 @@
 
 /* Brings the actor's hints up to date. *complete is true when a query may then read only the
  * hinted memberships (EC_HINTED); false when it must read them all (inside the caller's
- * transaction, whose snapshot may be older, or when a post under way or a lock conflict made
+ * transaction, whose snapshot may be older, or when a lock conflict or deadlock with a post made
  * the catch-up give up this time; nothing is lost, the next call catches up). */
 zend_result ec_hints_refresh(ec_db *db, const ec_actor *actor, bool *complete);
 

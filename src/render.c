@@ -284,6 +284,7 @@ static zend_result ec_dialogs_load_extras(ec_db *db, zval *rows, zval *members, 
 	uint32_t n = zend_hash_num_elements(Z_ARRVAL_P(rows)), i = 0, m = 0;
 	zval *row, *params = safe_emalloc(n, sizeof(zval), 0);
 	zend_string **last_ids = safe_emalloc(n, sizeof(zend_string *), 0);
+	char head[256];
 	zend_result status;
 
 	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(rows), row) {
@@ -293,10 +294,10 @@ static zend_result ec_dialogs_load_extras(ec_db *db, zval *rows, zval *members, 
 			last_ids[m++] = Z_STR_P(last);
 		}
 	} ZEND_HASH_FOREACH_END();
-	status = ec_db_run_in(db,
-		"SELECT du.dialog_id, du.user_id, u.first_name, u.last_name, u.user_name FROM dialog_user du "
-		"LEFT JOIN `user` u ON u.id = du.user_id WHERE du.deleted = FALSE AND du.dialog_id IN (",
-		NULL, 0, params, n, ") ORDER BY du.id", members, NULL);
+	/* By the dialog_id index: ordered by id, MySQL/MariaDB may walk every membership instead. */
+	snprintf(head, sizeof(head), "SELECT du.dialog_id, du.user_id, u.first_name, u.last_name, u.user_name FROM dialog_user du%s "
+		"LEFT JOIN `user` u ON u.id = du.user_id WHERE du.deleted = FALSE AND du.dialog_id IN (", ec_sql_by_dialog_index(db));
+	status = ec_db_run_in(db, head, NULL, 0, params, n, ") ORDER BY du.id", members, NULL);
 	efree(params);
 	array_init(messages);
 	if (status == SUCCESS && m && ec_messages_by_ids(db, last_ids, m, messages) == FAILURE) {

@@ -133,27 +133,31 @@ static const ec_col dialog_cols[] = {
 	{"last_message_at", C_DATETIME}, {"last_message_id", C_FK}, {"last_message_number", C_BIGINT},
 	{"message_count", C_BIGINT}, {"activity", C_BIGINT}, {NULL}
 };
-/* ACTIVITY finds the dialogs written since a reader last looked (hints.c). */
+/* ACTIVITY finds the dialogs written since a reader last looked (hints.c); DELETED the few
+ * deleted ones, which the dialog list's count takes off (dialogs.c). */
 static const ec_index dialog_idx[] = {
 	{"DIRECT_KEY", true, "direct_key"}, {"PARENT", false, "parent_id, parent_type"},
 	{"CREATED_BY_ID", false, "created_by_id"}, {"MODIFIED_BY_ID", false, "modified_by_id"},
-	{"ACTIVITY", false, "activity"}, {NULL}
+	{"ACTIVITY", false, "activity"}, {"DELETED", false, "deleted"}, {NULL}
 };
 static const ec_col dialog_user_cols[] = {
 	{"id", C_AUTO_PK}, {"dialog_id", C_FK}, {"user_id", C_FK}, {"deleted", C_DELETED},
 	{"read_count", C_BIGINT}, {"last_read_number", C_BIGINT}, {"notified_number", C_BIGINT},
 	{"mention_count", C_INT}, {"is_muted", C_BOOL, 0, "0"}, {"joined_at", C_DATETIME},
-	{"unread_hint", C_BOOL, 0, "0"}, {NULL}
+	{"unread_hint", C_BOOL, 0, "0"}, {"list_number", C_BIGINT}, {"counted", C_BOOL, 0, "0"}, {NULL}
 };
 /* USER_UNREAD covers the bell's scan of a user's hinted memberships (no row lookups in
- * dialog_user). */
+ * dialog_user); USER_LIST the dialog list's first page, USER_COUNTED its count (listing.c). */
 static const ec_index dialog_user_idx[] = {
 	{"USER_ID_DIALOG_ID", true, "user_id, dialog_id"}, {"DIALOG_ID", false, "dialog_id"},
-	{"USER_UNREAD", false, "user_id, unread_hint, deleted, dialog_id, read_count, is_muted"}, {NULL}
+	{"USER_UNREAD", false, "user_id, unread_hint, deleted, dialog_id, read_count, is_muted"},
+	{"USER_LIST", false, "user_id, deleted, list_number, dialog_id"},
+	{"USER_COUNTED", false, "user_id, deleted, counted"}, {NULL}
 };
-/* Per user, the activity up to which the unread hints are complete (hints.c). */
+/* Per user, the activity up to which the unread hints are complete (hints.c), and how many
+ * memberships are counted (listing.c). */
 static const ec_col dialog_reader_cols[] = {
-	{"id", C_ID}, {"activity", C_BIGINT}, {NULL}
+	{"id", C_ID}, {"activity", C_BIGINT}, {"dialog_count", C_BIGINT}, {NULL}
 };
 
 static const ec_table ec_tables[] = {

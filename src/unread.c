@@ -24,13 +24,13 @@
 #define EC_POPUPS_LIMIT_DEFAULT 20
 #define EC_POPUPS_LIMIT_MAX 100
 
-/* The actor's memberships with unread messages (EC_DIALOG_COLUMNS rows): the one indexed scan,
- * of the hinted memberships once the hints are up to date, that both the popups and the poll
- * answer from. */
-#define EC_UNREAD_WHERE " WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE AND d.message_count > du.read_count"
-
-#define EC_UNREAD_SQL "SELECT " EC_DIALOG_COLUMNS ", d.message_count - du.read_count FROM dialog_user du " \
-	"JOIN dialog d ON d.id = du.dialog_id" EC_UNREAD_WHERE
+/* The actor's memberships with unread messages, narrow rows (EC_U_*): the one indexed scan, of
+ * the hinted memberships once the hints are up to date, that the bell, the popups and the poll
+ * answer from. Popup candidates are then read in full (ec_popups_from). */
+#define EC_UNREAD_SQL "SELECT d.id, d.message_count - du.read_count, du.is_muted, d.last_message_number, du.notified_number, " \
+	"du.last_read_number, du.id FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id " \
+	"WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE AND d.message_count > du.read_count"
+enum { EC_U_ID, EC_U_UNREAD, EC_U_MUTED, EC_U_LAST_NUMBER, EC_U_NOTIFIED, EC_U_LAST_READ, EC_U_MEMBERSHIP };
 
 static zend_result ec_unread_rows(ec_db *db, const ec_actor *actor, zval *rows)
 {
@@ -44,18 +44,19 @@ static zend_result ec_unread_rows(ec_db *db, const ec_actor *actor, zval *rows)
 	return hinted ? ec_db_query(db, EC_UNREAD_SQL EC_HINTED, &param, 1, rows) : ec_db_query(db, EC_UNREAD_SQL, &param, 1, rows);
 }
 
-/* ['total' => n, 'dialogs' => [dialogId => n]] from rows holding the dialog id, its unread count
- * and the muted flag at the given columns: muted dialogs are listed but not counted. */
-static void ec_unread_summary(zval *rows, int id_col, int unread_col, int muted_col, zval *out)
+/* ['total' => n, 'dialogs' => [dialogId => n]] from the unread rows: muted dialogs are listed
+ * but not counted. */
+static void ec_unread_summary(zval *rows, zval *out)
 {
 	zval *row, dialogs;
 	zend_long total = 0;
 
 	array_init(&dialogs);
 	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(rows), row) {
-		zend_long n = ec_val_long(EC_COL(row, unread_col));
-		add_assoc_long_ex(&dialogs, Z_STRVAL_P(EC_COL(row, id_col)), Z_STRLEN_P(EC_COL(row, id_col)), n);
-		if (!ec_val_bool(EC_COL(row, muted_col))) {
+		zend_long n = ec_val_long(EC_COL(row, EC_U_UNREAD));
+		zval *id = EC_COL(row, EC_U_ID);
+		add_assoc_long_ex(&dialogs, Z_STRVAL_P(id), Z_STRLEN_P(id), n);
+		if (!ec_val_bool(EC_COL(row, EC_U_MUTED))) {
 			total += n;
 		}
 	} ZEND_HASH_FOREACH_END();
@@ -68,6 +69,54 @@ static int ec_by_last_number_desc(Bucket *a, Bucket *b)
 {
 	zend_long x = ec_val_long(EC_COL(&a->val, EC_D_LAST_NUMBER)), y = ec_val_long(EC_COL(&b->val, EC_D_LAST_NUMBER));
 	return x < y ? 1 : (x > y ? -1 : 0);
+}
+
+static int ec_unread_by_last_number_desc(Bucket *a, Bucket *b)
+{
+	zend_long x = ec_val_long(EC_COL(&a->val, EC_U_LAST_NUMBER)), y = ec_val_long(EC_COL(&b->val, EC_U_LAST_NUMBER));
+	return x < y ? 1 : (x > y ? -1 : 0);
+}
+
+/* The popup candidates among the unread rows (dialogs not muted whose last message is newer
+ * than both the last popup shown and what was read), newest first, at most `limit`, read in
+ * full (EC_DIALOG_COLUMNS rows, by membership id) into `candidates`. */
+static zend_result ec_popups_candidates(ec_db *db, zval *unread_rows, zend_long limit, zval *candidates)
+{
+	zval narrow, *row, *ids;
+	uint32_t n = 0;
+	zend_result status = SUCCESS;
+
+	array_init(candidates);
+	array_init(&narrow);
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(unread_rows), row) {
+		zend_long last = ec_val_long(EC_COL(row, EC_U_LAST_NUMBER));
+		if (!ec_val_bool(EC_COL(row, EC_U_MUTED)) && last > ec_val_long(EC_COL(row, EC_U_NOTIFIED))
+			&& last > ec_val_long(EC_COL(row, EC_U_LAST_READ))) {
+			Z_ADDREF_P(row);
+			add_next_index_zval(&narrow, row);
+		}
+	} ZEND_HASH_FOREACH_END();
+	if (zend_hash_num_elements(Z_ARRVAL(narrow)) > 0) {
+		zend_hash_sort(Z_ARRVAL(narrow), ec_unread_by_last_number_desc, true);
+		ids = safe_emalloc(MIN((zend_long) zend_hash_num_elements(Z_ARRVAL(narrow)), limit), sizeof(zval), 0);
+		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(narrow), row) {
+			if ((zend_long) n == limit) {
+				break;
+			}
+			ZVAL_LONG(&ids[n++], ec_val_long(EC_COL(row, EC_U_MEMBERSHIP)));
+		} ZEND_HASH_FOREACH_END();
+		zval_ptr_dtor(candidates);
+		status = ec_db_run_in(db, "SELECT " EC_DIALOG_COLUMNS " FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id "
+			"WHERE du.id IN (", NULL, 0, ids, n, ")", candidates, NULL);
+		efree(ids);
+		if (status == SUCCESS) {
+			zend_hash_sort(Z_ARRVAL_P(candidates), ec_by_last_number_desc, true);
+		} else {
+			array_init(candidates);
+		}
+	}
+	zval_ptr_dtor(&narrow);
+	return status;
 }
 
 /* Popups from the unread rows: dialogs, not muted, whose last message is newer than both the
@@ -109,27 +158,19 @@ static void ec_popups_answer(zval *dialogs, zval *out)
 
 static zend_result ec_popups_from(ec_write *w, zval *unread_rows, zend_long limit, bool peek, zval *out)
 {
-	zval candidates, dialogs, *row;
-	zend_result status = SUCCESS;
+	zval candidates, dialogs;
+	zend_result status;
 
 	array_init(out);
-	array_init(&candidates);
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(unread_rows), row) {
-		zend_long last = ec_val_long(EC_COL(row, EC_D_LAST_NUMBER));
-		if (!ec_val_bool(EC_COL(row, EC_DU_MUTED)) && last > ec_val_long(EC_COL(row, EC_DU_NOTIFIED))
-			&& last > ec_val_long(EC_COL(row, EC_DU_LAST_READ))) {
-			Z_ADDREF_P(row);
-			add_next_index_zval(&candidates, row);
-		}
-	} ZEND_HASH_FOREACH_END();
+	if (ec_popups_candidates(&w->db, unread_rows, limit, &candidates) == FAILURE) {
+		zval_ptr_dtor(&candidates);
+		return FAILURE;
+	}
 	if (zend_hash_num_elements(Z_ARRVAL(candidates)) == 0) {
 		zval_ptr_dtor(&candidates);
 		return SUCCESS;
 	}
-	zend_hash_sort(Z_ARRVAL(candidates), ec_by_last_number_desc, true);
-	while (zend_hash_num_elements(Z_ARRVAL(candidates)) > (uint32_t) limit) {
-		zend_hash_index_del(Z_ARRVAL(candidates), zend_hash_num_elements(Z_ARRVAL(candidates)) - 1);
-	}
+	status = SUCCESS;
 	if (!peek) {
 		ec_claim c = {&candidates};
 		ZVAL_UNDEF(&c.claimed);
@@ -238,15 +279,11 @@ done:
 	return status;
 }
 
-#define EC_BELL_SQL "SELECT d.id, d.message_count - du.read_count, du.is_muted FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id" \
-	EC_UNREAD_WHERE
-
 ZEND_FUNCTION(ebla_chat_unread)
 {
-	zval *zpdo, rows, param;
+	zval *zpdo, rows;
 	zend_string *actor_id;
 	const ec_actor *actor;
-	bool hinted;
 	ec_db db;
 
 	ZEND_PARSE_PARAMETERS_START(2, 2)
@@ -257,16 +294,10 @@ ZEND_FUNCTION(ebla_chat_unread)
 	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))) {
 		RETURN_THROWS();
 	}
-	/* The bell alone needs three columns: a narrower scan than the poll's, covered by the
-	 * membership index IDX_USER_UNREAD up to the dialog's message_count. */
-	if (ec_hints_refresh(&db, actor, &hinted) == FAILURE) {
+	if (ec_unread_rows(&db, actor, &rows) == FAILURE) {
 		RETURN_THROWS();
 	}
-	ZVAL_STR(&param, actor->id);
-	if ((hinted ? ec_db_query(&db, EC_BELL_SQL EC_HINTED, &param, 1, &rows) : ec_db_query(&db, EC_BELL_SQL, &param, 1, &rows)) == FAILURE) {
-		RETURN_THROWS();
-	}
-	ec_unread_summary(&rows, 0, 1, 2, return_value);
+	ec_unread_summary(&rows, return_value);
 	zval_ptr_dtor(&rows);
 }
 
@@ -358,7 +389,7 @@ ZEND_FUNCTION(ebla_chat_poll)
 		RETURN_THROWS();
 	}
 	array_init_size(return_value, 3);
-	ec_unread_summary(&rows, EC_D_ID, EC_DIALOG_COLUMN_COUNT, EC_DU_MUTED, &part);
+	ec_unread_summary(&rows, &part);
 	add_assoc_zval(return_value, "unread", &part);
 	status = ec_popups_from(&w, &rows, EC_POPUPS_LIMIT_DEFAULT, peek, &part);
 	zval_ptr_dtor(&rows);

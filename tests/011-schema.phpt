@@ -47,23 +47,23 @@ ec_throws(fn() => ebla_chat_schema(new PDO('sqlite::memory:'), 4));
 ec_throws(fn() => ebla_chat_schema(new PDO('sqlite::memory:'), 'core'));
 ?>
 --EXPECT--
-sqlite chat only: 11 statements, tables: dialog,dialog_user,dialog_reader
+sqlite chat only: 14 statements, tables: dialog,dialog_user,dialog_reader
 sqlite core: user,team,team_user,role,role_user,role_team,portal_user,note,attachment
 sqlite again: 0 statements
-sqlite existing dialog: 13 columns added, 8 indexes, again: 0
-mysql chat only: 11 statements, tables: dialog,dialog_user,dialog_reader
+sqlite existing dialog: 13 columns added, 11 indexes, again: 0
+mysql chat only: 14 statements, tables: dialog,dialog_user,dialog_reader
 mysql core: user,team,team_user,role,role_user,role_team,portal_user,note,attachment
 mysql again: 0 statements
 mysql note: id=varchar(17) post=mediumtext number=bigint(20) unsigned is_pinned=tinyint(1) created_at=datetime
 mysql note indexes: IDX_CREATED_AT,IDX_CREATED_BY_ID,IDX_CREATED_BY_NUMBER,IDX_MODIFIED_BY_ID,IDX_PARENT,IDX_PARENT_ID,IDX_PARENT_TYPE,IDX_RELATED,IDX_RELATED_ID,IDX_RELATED_TYPE,IDX_SUPER_PARENT,IDX_SUPER_PARENT_ID,IDX_SUPER_PARENT_TYPE,IDX_SYSTEM_FULL_TEXT_SEARCH,IDX_TARGET_TYPE,IDX_TYPE,PRIMARY,UNIQ_NUMBER
 mysql dialog_user: id=bigint(20) is_muted=tinyint(1) read_count=bigint(20)
 mysql charset: utf8mb4_unicode_ci
-mysql existing dialog: 13 columns added, 8 indexes, again: 0
-pgsql chat only: 11 statements, tables: dialog,dialog_user,dialog_reader
+mysql existing dialog: 13 columns added, 11 indexes, again: 0
+pgsql chat only: 14 statements, tables: dialog,dialog_user,dialog_reader
 pgsql core: user,team,team_user,role,role_user,role_team,portal_user,note,attachment
 pgsql again: 0 statements
 pgsql note: deleted=boolean is_pinned=boolean number=bigint created_at=timestamp without time zone post=text
-pgsql dialog indexes: dialog_pkey,idx_dialog_activity,idx_dialog_created_by_id,idx_dialog_modified_by_id,idx_dialog_parent,uniq_dialog_direct_key
-pgsql existing dialog: 13 columns added, 8 indexes, again: 0
+pgsql dialog indexes: dialog_pkey,idx_dialog_activity,idx_dialog_created_by_id,idx_dialog_deleted,idx_dialog_modified_by_id,idx_dialog_parent,uniq_dialog_direct_key
+pgsql existing dialog: 13 columns added, 11 indexes, again: 0
 EblaChat\BadRequestException: Unknown schema flags 4: use 0 or EBLA_CHAT_SCHEMA_CORE
 TypeError (not EblaChat\Exception): ebla_chat_schema(): Argument #2 ($flags) must be of type int, string given

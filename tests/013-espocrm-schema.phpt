@@ -36,16 +36,16 @@ foreach (ec_backends() as $backend) {
 ?>
 --EXPECT--
 sqlite core: 9 tables, 106 columns, 43 indexes: identical
-sqlite chat: 3 tables, 29 columns, 8 indexes: identical
+sqlite chat: 3 tables, 32 columns, 11 indexes: identical
 sqlite note.number trigger: 1
 sqlite tables: attachment,dialog,dialog_reader,dialog_user,note,portal_user,role,role_team,role_user,team,team_user,user
 mysql core: 9 tables, 106 columns, 53 indexes: identical
-mysql chat: 3 tables, 29 columns, 11 indexes: identical
+mysql chat: 3 tables, 32 columns, 14 indexes: identical
 mysql schema on the dump: 0 statements
 mysql post with attachment: 1 attachment, linked to the note: 1
 mysql tables: attachment,dialog,dialog_reader,dialog_user,note,portal_user,role,role_team,role_user,team,team_user,user
 pgsql core: 9 tables, 106 columns, 53 indexes: identical
-pgsql chat: 3 tables, 29 columns, 11 indexes: identical
+pgsql chat: 3 tables, 32 columns, 14 indexes: identical
 pgsql schema on the dump: 0 statements
 pgsql post with attachment: 1 attachment, linked to the note: 1
 pgsql tables: attachment,dialog,dialog_reader,dialog_user,note,portal_user,role,role_team,role_user,team,team_user,user

@@ -158,7 +158,7 @@ sqlite restored with 5 statements:
   CREATE INDEX "idx_dialog_user_dialog_id" ON "dialog_user" ("dialog_id")
   CREATE INDEX "idx_dialog_user_user_unread" ON "dialog_user" ("user_id", "unread_hint", "deleted", "dialog_id", "read_count", "is_muted")
 sqlite again: 0 statements
-sqlite chat tables: 3 tables, 29 columns, 8 indexes: identical
+sqlite chat tables: 3 tables, 32 columns, 11 indexes: identical
 sqlite dan's unset counters: read_count=0 mention_count=0
 sqlite open ann+cat 3 times: 1 id, dialogs: 1; ann+ben is the old one: true
 sqlite 3 processes at once: 1 answer (opened), dialogs: 1
@@ -195,7 +195,7 @@ mysql restored with 20 statements:
   CREATE INDEX "IDX_DIALOG_ID" ON "dialog_user" ("dialog_id")
   CREATE INDEX "IDX_USER_UNREAD" ON "dialog_user" ("user_id", "unread_hint", "deleted", "dialog_id", "read_count", "is_muted")
 mysql again: 0 statements
-mysql chat tables: 3 tables, 29 columns, 11 indexes: identical
+mysql chat tables: 3 tables, 32 columns, 14 indexes: identical
 mysql dan's unset counters: read_count=0 mention_count=0
 mysql open ann+cat 3 times: 1 id, dialogs: 1; ann+ben is the old one: true
 mysql with MYSQL_ATTR_FOUND_ROWS: the same dialog: true
@@ -233,7 +233,7 @@ pgsql restored with 20 statements:
   CREATE INDEX "idx_dialog_user_dialog_id" ON "dialog_user" ("dialog_id")
   CREATE INDEX "idx_dialog_user_user_unread" ON "dialog_user" ("user_id", "unread_hint", "deleted", "dialog_id", "read_count", "is_muted")
 pgsql again: 0 statements
-pgsql chat tables: 3 tables, 29 columns, 11 indexes: identical
+pgsql chat tables: 3 tables, 32 columns, 14 indexes: identical
 pgsql dan's unset counters: read_count=0 mention_count=0
 pgsql open ann+cat 3 times: 1 id, dialogs: 1; ann+ben is the old one: true
 pgsql 3 processes at once: 1 answer (opened), dialogs: 1

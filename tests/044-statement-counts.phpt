@@ -36,6 +36,12 @@ foreach (ec_backends() as $backend) {
         $fn($measured);
         return CountedStatement::$n;
     };
+    // A reader catches up on what was written since it last looked (a constant number of
+    // statements more); on PostgreSQL a transaction running anywhere in the cluster holds the
+    // horizon back, so a reader may look again. The fewest of three calls is the steady cost.
+    $countRead = function (callable $fn) use ($count): int {
+        return min($count($fn), $count($fn), $count($fn));
+    };
     $me = ec_user($pdo, 'me');
     $costs = [];
     foreach ([2, 20, 80] as $size) {
@@ -52,9 +58,9 @@ foreach (ec_backends() as $backend) {
         $costs['post'][] = $count(fn($db) => ebla_chat_post($db, $me, $d, 'hello'));
         $costs['post with a mention'][] = $count(fn($db) => ebla_chat_post($db, $me, $d, "hello $mention"));
         $costs['mark read'][] = $count(fn($db) => [ebla_chat_post($db, $other, $d, 'x'), ebla_chat_mark_read($db, $me, $d)]);
-        $costs['bell'][] = $count(fn($db) => ebla_chat_unread($db, $me));
-        $costs['poll'][] = $count(fn($db) => ebla_chat_poll($db, $me, ['dialogId' => $d, 'after' => 0]));
-        $costs['dialog list'][] = $count(fn($db) => ebla_chat_dialog_list($db, $me));
+        $costs['bell'][] = $countRead(fn($db) => ebla_chat_unread($db, $me));
+        $costs['poll'][] = $countRead(fn($db) => ebla_chat_poll($db, $me, ['dialogId' => $d, 'after' => 0]));
+        $costs['dialog list'][] = $countRead(fn($db) => ebla_chat_dialog_list($db, $me));
         $costs['history page'][] = $count(fn($db) => ebla_chat_messages($db, $me, $d, ['limit' => 20]));
     }
     echo "-- $backend\n";

@@ -33,10 +33,27 @@ interface Chat
 
 final class Env
 {
-    public static function dsn(): string
+    /** The database of this run: mysql (MariaDB, default) or pgsql (PostgreSQL), by EBLA_BENCH_DRIVER. */
+    public static function driver(): string
     {
-        $dsn = getenv('EBLA_CHAT_TEST_MYSQL_DSN') ?: 'mysql:host=127.0.0.1;port=13306;dbname=ebla_chat_test;charset=utf8mb4';
-        $db = getenv('EBLA_BENCH_DB') ?: 'ebla_chat_bench';
+        return getenv('EBLA_BENCH_DRIVER') === 'pgsql' ? 'pgsql' : 'mysql';
+    }
+
+    public static function isPg(): bool
+    {
+        return self::driver() === 'pgsql';
+    }
+
+    private static function var(string $what): string
+    {
+        return 'EBLA_CHAT_TEST_' . (self::isPg() ? 'PGSQL' : 'MYSQL') . '_' . $what;
+    }
+
+    public static function dsn(?string $db = null): string
+    {
+        $dsn = getenv(self::var('DSN')) ?: (self::isPg() ? 'pgsql:host=127.0.0.1;port=15432;dbname=ebla_chat_test'
+            : 'mysql:host=127.0.0.1;port=13306;dbname=ebla_chat_test;charset=utf8mb4');
+        $db ??= self::dbName();
         return preg_replace('/dbname=[^;]*/', "dbname=$db", $dsn);
     }
 
@@ -45,10 +62,25 @@ final class Env
         return getenv('EBLA_BENCH_DB') ?: 'ebla_chat_bench';
     }
 
-    /** The PDO every implementation uses: EspoCRM's settings (exceptions, pdo_mysql defaults). */
-    public static function pdo(): PDO
+    public static function user(): string
     {
-        $pdo = new PDO(self::dsn(), getenv('EBLA_CHAT_TEST_MYSQL_USER') ?: 'ebla', getenv('EBLA_CHAT_TEST_MYSQL_PASSWORD') ?: 'ebla');
+        return getenv(self::var('USER')) ?: 'ebla';
+    }
+
+    public static function password(): string
+    {
+        return getenv(self::var('PASSWORD')) ?: 'ebla';
+    }
+
+    /**
+     * The PDO every implementation uses: EspoCRM's settings (exceptions, the drivers' defaults).
+     * $dialect: on PostgreSQL a BenchPdo, which rewrites the PHP versions' MySQL-flavoured SQL
+     * (see Sql::pg); ebla_chat itself gets a plain PDO (it speaks every dialect itself).
+     */
+    public static function pdo(bool $dialect = false, ?string $db = null): PDO
+    {
+        $class = $dialect && self::isPg() ? BenchPdo::class : PDO::class;
+        $pdo = new $class(self::dsn($db), self::user(), self::password());
         $pdo->setAttribute(PDO::ATTR_ERRMODE, PDO::ERRMODE_EXCEPTION);
         return $pdo;
     }
@@ -71,6 +103,147 @@ final class Env
     /** The one channel every event goes to (ebla_chat's unsharded layout: EspoCRM's WebSocket
      * daemon subscribes once and routes by the payload's userId). */
     public const CHANNEL = self::PREFIX . 'espo.websocket';
+}
+
+/**
+ * The PHP versions write MySQL's SQL; on PostgreSQL it is rewritten once per prepared statement
+ * (statements are cached, so not per call): `quoted` identifiers become "quoted", the literals 0/1
+ * compared with or inserted into a boolean column become FALSE/TRUE (EspoCRM's PostgreSQL
+ * booleans), and an INSERT into `note` gets RETURNING number, whose value lastInsertId() then
+ * returns without another statement, as ebla_chat does on PostgreSQL.
+ */
+final class Sql
+{
+    public const BOOLEANS = ['deleted', 'is_muted', 'read', 'is_active', 'is_global', 'is_internal', 'is_pinned',
+        'email_is_processed', 'is_featured', 'unread_hint'];
+
+    public static function pg(string $sql): string
+    {
+        $sql = str_replace('`', '"', $sql);
+        $names = implode('|', array_map(fn ($c) => $c === 'read' ? '"read"' : $c, self::BOOLEANS));
+        $sql = preg_replace_callback('/(?<![\w"])((?:\w+\.)?(?:' . $names . '))(?![\w"])\s*(=|<>)\s*([01])(?!\w)/',
+            fn ($m) => $m[1] . ' ' . $m[2] . ' ' . ($m[3] === '1' ? 'TRUE' : 'FALSE'), $sql);
+        if (preg_match('/^\s*INSERT\s+INTO\s+("?\w+"?)\s*\(([^)]*)\)\s*VALUES\s*/is', $sql, $m)) {
+            $cols = array_map(fn ($c) => trim($c, " \n\r\t\""), explode(',', $m[2]));
+            $sql = $m[0] . self::booleanValues(substr($sql, strlen($m[0])), $cols);
+            if (trim($m[1], '"') === 'note' && !preg_match('/\bRETURNING\b/i', $sql)) {
+                $sql .= ' RETURNING number';
+            }
+        }
+        return $sql;
+    }
+
+    /** The tuples of a VALUES list with 0/1 in boolean columns as FALSE/TRUE; the rest unchanged. */
+    private static function booleanValues(string $tail, array $cols): string
+    {
+        $out = '';
+        $depth = 0;
+        $quote = false;
+        $col = 0;
+        $value = '';
+        $len = strlen($tail);
+        for ($i = 0; $i < $len; $i++) {
+            $ch = $tail[$i];
+            if ($quote) {
+                $value .= $ch;
+                if ($ch === "'") {
+                    $quote = false;
+                }
+                continue;
+            }
+            if ($depth === 0) {
+                if ($ch === '(') {
+                    $depth = 1;
+                    $col = 0;
+                    $value = '';
+                    $out .= $ch;
+                    continue;
+                }
+                if ($ch !== ',' && !ctype_space($ch)) {
+                    return $out . substr($tail, $i); // ON CONFLICT ..., RETURNING ...
+                }
+                $out .= $ch;
+                continue;
+            }
+            if ($ch === "'") {
+                $quote = true;
+                $value .= $ch;
+            } elseif ($ch === '(') {
+                $depth++;
+                $value .= $ch;
+            } elseif (($ch === ',' || $ch === ')') && $depth === 1) {
+                $v = trim($value);
+                if (($v === '0' || $v === '1') && in_array($cols[$col] ?? '', self::BOOLEANS, true)) {
+                    $value = str_replace($v, $v === '1' ? 'TRUE' : 'FALSE', $value);
+                }
+                $out .= $value . $ch;
+                $value = '';
+                $col++;
+                if ($ch === ')') {
+                    $depth = 0;
+                }
+            } else {
+                if ($ch === ')') {
+                    $depth--;
+                }
+                $value .= $ch;
+            }
+        }
+        return $out . $value;
+    }
+}
+
+/** PostgreSQL connection of the PHP versions: their SQL rewritten by Sql::pg (see there). */
+final class BenchPdo extends PDO
+{
+    private ?int $returned = null;
+
+    public function prepare(string $query, array $options = []): \PDOStatement|false
+    {
+        $sql = Sql::pg($query);
+        if (preg_match('/\bRETURNING\s+number\s*$/i', $sql)) {
+            $options[PDO::ATTR_STATEMENT_CLASS] = [ReturningStatement::class, [$this]];
+        }
+        return parent::prepare($sql, $options);
+    }
+
+    public function exec(string $statement): int|false
+    {
+        return parent::exec(Sql::pg($statement));
+    }
+
+    public function query(string $query, ?int $fetchMode = null, mixed ...$fetchModeArgs): \PDOStatement|false
+    {
+        return $fetchMode === null ? parent::query(Sql::pg($query)) : parent::query(Sql::pg($query), $fetchMode, ...$fetchModeArgs);
+    }
+
+    /** @internal */
+    public function returned(int $number): void
+    {
+        $this->returned = $number;
+    }
+
+    public function lastInsertId(?string $name = null): string|false
+    {
+        return $this->returned !== null && $name === null ? (string) $this->returned : parent::lastInsertId($name);
+    }
+}
+
+/** An INSERT ... RETURNING number: executing it hands the number to its BenchPdo. */
+final class ReturningStatement extends \PDOStatement
+{
+    protected function __construct(private BenchPdo $owner)
+    {
+    }
+
+    public function execute(?array $params = null): bool
+    {
+        $ok = parent::execute($params);
+        if ($ok) {
+            $this->owner->returned((int) $this->fetchColumn());
+        }
+        return $ok;
+    }
 }
 
 /**

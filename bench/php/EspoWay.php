@@ -244,8 +244,10 @@ final class EspoWay implements Chat
         $in = implode(', ', array_fill(0, count($ids), '?'));
         $members = [];
         $names = [];
+        // By the dialog_id index on MariaDB (ordered by id it may walk every membership).
+        $byDialog = $this->pdo->getAttribute(PDO::ATTR_DRIVER_NAME) === 'mysql' ? ' FORCE INDEX (IDX_DIALOG_ID)' : '';
         foreach ($this->all("SELECT du.dialog_id, u.id, TRIM(CONCAT(COALESCE(u.first_name, ''), ' ', COALESCE(u.last_name, ''))) AS name
-                FROM dialog_user du JOIN `user` u ON u.id = du.user_id
+                FROM dialog_user du$byDialog JOIN `user` u ON u.id = du.user_id
                 WHERE du.dialog_id IN ($in) AND du.deleted = 0 ORDER BY du.id", $ids) as $m) {
             $members[$m['dialog_id']][] = $m['id'];
             $names[$m['id']] = $m['name'];
@@ -322,7 +324,8 @@ final class EspoWay implements Chat
             foreach ($this->dialogRows($actor, $rows, array_map(fn ($x) => $x[0], $unread)) as $r) {
                 $popups[] = ['dialogId' => $r['id'], 'name' => $r['name'], 'unread' => $r['unread'], 'lastMessage' => $r['lastMessage']];
             }
-            $this->run('INSERT INTO notification_popup (user_id, number) VALUES (?, ?) ON DUPLICATE KEY UPDATE number = VALUES(number)',
+            $this->run('INSERT INTO notification_popup (user_id, number) VALUES (?, ?) ' . ($this->pdo->getAttribute(PDO::ATTR_DRIVER_NAME) === 'pgsql'
+                ? 'ON CONFLICT (user_id) DO UPDATE SET number = EXCLUDED.number' : 'ON DUPLICATE KEY UPDATE number = VALUES(number)'),
                 [$actor, $max]);
         }
         return ['unread' => ['total' => $total, 'dialogs' => array_map(fn ($x) => $x[0], $unread)], 'popups' => $popups];

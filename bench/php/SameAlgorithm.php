@@ -216,17 +216,133 @@ final class SameAlgorithm implements Chat
         return $out;
     }
 
+    private function pg(): bool
+    {
+        return $this->pdo->getAttribute(PDO::ATTR_DRIVER_NAME) === 'pgsql';
+    }
+
+    /** ebla_chat's own transaction: on PostgreSQL at READ COMMITTED whatever the session's default. */
+    private function begin(): void
+    {
+        $this->pdo->beginTransaction();
+        if ($this->pg()) {
+            $this->pdo->exec('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
+        }
+    }
+
+    /** A lock conflict of a NOWAIT read, a lock wait timeout, a deadlock or a serialization failure. */
+    private static function lockConflict(\PDOException $e): bool
+    {
+        $state = $e->errorInfo[0] ?? '';
+        $code = (int) ($e->errorInfo[1] ?? 0);
+        return in_array($state, ['55P03', '40001', '40P01'], true) || in_array($code, [1205, 1213, 3572], true);
+    }
+
+    /**
+     * The actor's memberships of the dialogs $ids, or of all its dialogs (null), caught up: hinted
+     * where they have unread messages, list_number set to the dialog's last message number.
+     */
+    private function hintsSet(string $actor, ?array $ids): void
+    {
+        $count = 'COALESCE((SELECT d.message_count FROM dialog d WHERE d.id = dialog_user.dialog_id AND d.deleted = FALSE), 0)';
+        $last = 'COALESCE((SELECT d.last_message_number FROM dialog d WHERE d.id = dialog_user.dialog_id), 0)';
+        $sql = "UPDATE dialog_user SET unread_hint = CASE WHEN read_count < $count THEN TRUE ELSE unread_hint END, list_number = $last
+            WHERE user_id = ? AND deleted = FALSE AND (list_number <> $last OR (unread_hint = FALSE AND read_count < $count))";
+        if ($ids === null) {
+            $this->run($sql, [$actor]);
+            return;
+        }
+        $this->run($sql . ' AND dialog_id IN (' . implode(', ', array_fill(0, count($ids), '?')) . ')', array_merge([$actor], $ids));
+    }
+
+    /**
+     * ebla_chat's unread hints (docs/design.md "Unread hints"), statement for statement: one query
+     * for the watermark, the horizon and whether any dialog was written since; if so the dialogs
+     * written since, read while the horizon is settled (MySQL: a NOWAIT locking read), the
+     * reader's memberships of them hinted, the watermark advanced. True when the hinted rows alone
+     * may be read.
+     */
+    private function hintsRefresh(string $actor): bool
+    {
+        if ($this->pdo->inTransaction()) {
+            return false;
+        }
+        $pg = $this->pg();
+        $r = $this->all('SELECT w.a, ' . ($pg ? 'txid_snapshot_xmin(txid_current_snapshot()) - 1' : '(SELECT MAX(activity) FROM dialog)')
+            . ', CASE WHEN w.a IS NULL OR EXISTS (SELECT 1 FROM dialog d WHERE d.activity > w.a) THEN 1 ELSE 0 END
+            FROM (SELECT (SELECT activity FROM dialog_reader WHERE id = ?) AS a) w', [$actor])[0];
+        $r = array_values($r);
+        $first = $r[0] === null;
+        $horizon = (int) $r[1];
+        if (!(int) $r[2]) {
+            return true;
+        }
+        // The dialogs stamped since the watermark, read while the horizon is settled (MySQL: one
+        // locking read, NOWAIT, that fails at once on a post under way; then what is committed is
+        // hinted all the same, and the watermark stays).
+        $since = $first ? -1 : (int) $r[0];
+        $busy = false;
+        $changed = null;
+        if (!$pg) {
+            try {
+                $changed = $this->all('SELECT id, activity FROM dialog FORCE INDEX (IDX_ACTIVITY) WHERE activity > ?
+                    ORDER BY activity LOCK IN SHARE MODE NOWAIT', [$since < 0 ? $horizon - 1 : $since]);
+                foreach ($changed as $a) {
+                    $horizon = max($horizon, (int) $a['activity']);
+                }
+            } catch (\PDOException $e) {
+                if (!self::lockConflict($e)) {
+                    throw $e;
+                }
+                $busy = true;
+            }
+        }
+        if ($changed === null) {
+            $changed = $since < 0 ? [] : $this->all('SELECT id FROM dialog WHERE activity > ?', [$since]);
+        }
+        try {
+            if ($first) {
+                $this->hintsSet($actor, null);
+            } elseif ($changed) {
+                $this->hintsSet($actor, count($changed) > 500 ? null : array_column($changed, 'id'));
+            }
+            if (!$busy && (!$first || $this->run('INSERT INTO dialog_reader (id, activity) VALUES (?, ?)'
+                    . ($pg ? ' ON CONFLICT DO NOTHING' : ' ON DUPLICATE KEY UPDATE id = id'), [$actor, $horizon]) <= 0)) {
+                $this->run('UPDATE dialog_reader SET activity = ? WHERE id = ? AND activity < ?', [$horizon, $actor, $horizon]);
+            }
+        } catch (\PDOException $e) {
+            if (self::lockConflict($e)) {
+                return false;
+            }
+            throw $e;
+        }
+        return true;
+    }
+
     public function bell(string $actor): int
     {
         $this->actor($actor);
-        return (int) $this->all('SELECT COALESCE(SUM(d.message_count - du.read_count), 0) AS c
-            FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id AND d.deleted = 0
-            WHERE du.user_id = ? AND du.deleted = 0 AND du.is_muted = 0', [$actor])[0]['c'];
+        $hinted = $this->hintsRefresh($actor);
+        $total = 0;
+        foreach ($this->all('SELECT d.id, d.message_count - du.read_count AS unread, du.is_muted FROM dialog_user du
+                JOIN dialog d ON d.id = du.dialog_id WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE
+                AND d.message_count > du.read_count' . ($hinted ? ' AND du.unread_hint = TRUE' : ''), [$actor]) as $r) {
+            if (!$r['is_muted']) {
+                $total += (int) $r['unread'];
+            }
+        }
+        return $total;
     }
 
     public function dialogList(string $actor, int $limit = 50): array
     {
         $this->actor($actor);
+        // The first page of the whole list from the actor's own ordered memberships once they are
+        // caught up (ebla_chat's listing.c, docs/design.md "The dialog list"); else sorted.
+        if ($this->hintsRefresh($actor)) {
+            [$rows, $total] = $this->firstPage($actor, $limit);
+            return ['total' => $total, 'list' => $this->dialogRows($actor, $rows)];
+        }
         $total = (int) $this->all('SELECT COUNT(*) AS c FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id AND d.deleted = 0
             WHERE du.user_id = ? AND du.deleted = 0', [$actor])[0]['c'];
         $rows = $this->all('SELECT d.id, d.name, d.type, d.parent_type, d.parent_id, d.last_message_id, d.last_message_at,
@@ -235,6 +351,93 @@ final class SameAlgorithm implements Chat
             WHERE du.user_id = ? AND du.deleted = 0
             ORDER BY d.last_message_number DESC, d.created_at DESC, d.id DESC LIMIT ' . $limit, [$actor]);
         return ['total' => $total, 'list' => $this->dialogRows($actor, $rows)];
+    }
+
+    private const LISTING = 'SELECT d.id, d.name, d.type, d.parent_type, d.parent_id, d.last_message_id, d.last_message_at,
+            d.last_message_number, d.created_at, d.created_by_id, d.message_count - du.read_count AS unread, du.mention_count,
+            du.is_muted, du.list_number
+        FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE AND ';
+
+    /** Folds the memberships joined or left since they were counted into dialog_count (own transaction). */
+    private function recount(string $actor): void
+    {
+        $this->begin();
+        try {
+            if (!$this->all('SELECT id FROM dialog_reader WHERE id = ? FOR UPDATE', [$actor])) {
+                $this->pdo->rollBack();
+                return;
+            }
+            $joined = $this->run('UPDATE dialog_user SET counted = TRUE WHERE user_id = ? AND deleted = FALSE AND counted = FALSE', [$actor]);
+            $left = $this->run('UPDATE dialog_user SET counted = FALSE WHERE user_id = ? AND deleted = TRUE AND counted = TRUE', [$actor]);
+            $this->run('UPDATE dialog_reader SET dialog_count = dialog_count + ? WHERE id = ?', [$joined - $left, $actor]);
+            $this->pdo->commit();
+        } catch (\PDOException $e) {
+            $this->pdo->rollBack();
+            if (!self::lockConflict($e)) {
+                throw $e;
+            }
+        }
+    }
+
+    /**
+     * Memberships by list_number downwards, limit + 10 at a time, until the limit best real
+     * numbers cannot be beaten; then the dialogs without messages, newest first; the count only
+     * for a full page. @return array{0: list<array>, 1: int}
+     */
+    private function firstPage(string $actor, int $limit): array
+    {
+        $batch = $limit + 10;
+        $with = [];
+        $without = [];
+        $params = [$actor];
+        $more = true;
+        while ($more) {
+            $rows = $this->all(self::LISTING . 'du.list_number > 0'
+                . (count($params) === 1 ? '' : ' AND (du.list_number < ? OR (du.list_number = ? AND du.dialog_id < ?))')
+                . ' ORDER BY du.list_number DESC, du.dialog_id DESC LIMIT ' . $batch, $params);
+            foreach ($rows as $r) {
+                if ((int) $r['last_message_number'] > 0) {
+                    $with[] = $r;
+                } else {
+                    $without[] = $r;
+                }
+            }
+            usort($with, fn ($a, $b) => (int) $b['last_message_number'] <=> (int) $a['last_message_number']);
+            $more = count($rows) === $batch;
+            if ($more) {
+                $last = $rows[$batch - 1];
+                $params = [$actor, (int) $last['list_number'], (int) $last['list_number'], $last['id']];
+                $more = !isset($with[$limit - 1]) || (int) $with[$limit - 1]['last_message_number'] < (int) $last['list_number'];
+            }
+        }
+        if (count($with) < $limit) {
+            foreach ($this->all(self::LISTING . 'du.list_number = 0 ORDER BY d.created_at DESC, d.id DESC LIMIT '
+                    . ($limit - count($with)), [$actor]) as $r) {
+                if ((int) $r['last_message_number'] > 0) {
+                    $with[] = $r;
+                } else {
+                    $without[] = $r;
+                }
+            }
+            usort($without, fn ($a, $b) => strcmp((string) $b['created_at'], (string) $a['created_at']) ?: strcmp($b['id'], $a['id']));
+        }
+        $page = array_slice(array_merge($with, $without), 0, $limit);
+        $total = count($page);
+        if ($total === $limit) {
+            // The count kept per reader: dialog_reader.dialog_count, plus the memberships joined
+            // and less those left since they were counted, less those in deleted dialogs.
+            $t = array_values($this->all('SELECT COALESCE((SELECT dialog_count FROM dialog_reader WHERE id = ?), 0),
+                (SELECT COUNT(*) FROM dialog_user WHERE user_id = ? AND deleted = FALSE AND counted = FALSE),
+                (SELECT COUNT(*) FROM dialog_user WHERE user_id = ? AND deleted = TRUE AND counted = TRUE),
+                (SELECT COUNT(*) FROM dialog d' . ($this->pg() ? '' : ' FORCE INDEX (IDX_DELETED)') . ' JOIN dialog_user du
+                    ON du.dialog_id = d.id AND du.user_id = ? AND du.deleted = FALSE WHERE d.deleted = TRUE)',
+                [$actor, $actor, $actor, $actor])[0]);
+            $total = (int) $t[0] + (int) $t[1] - (int) $t[2] - (int) $t[3];
+            if ((int) $t[1] + (int) $t[2] > 64) {
+                $this->recount($actor);
+            }
+        }
+        return [$page, $total];
     }
 
     private function dialogRows(string $actor, array $rows): array
@@ -246,8 +449,10 @@ final class SameAlgorithm implements Chat
         $in = implode(', ', array_fill(0, count($ids), '?'));
         $members = [];
         $names = [];
+        // By the dialog_id index on MariaDB (ordered by id it may walk every membership).
+        $byDialog = $this->pdo->getAttribute(PDO::ATTR_DRIVER_NAME) === 'mysql' ? ' FORCE INDEX (IDX_DIALOG_ID)' : '';
         foreach ($this->all("SELECT du.dialog_id, u.id, TRIM(CONCAT(COALESCE(u.first_name, ''), ' ', COALESCE(u.last_name, ''))) AS name
-                FROM dialog_user du JOIN `user` u ON u.id = du.user_id
+                FROM dialog_user du$byDialog JOIN `user` u ON u.id = du.user_id
                 WHERE du.dialog_id IN ($in) AND du.deleted = 0 ORDER BY du.id", $ids) as $m) {
             $members[$m['dialog_id']][] = $m['id'];
             $names[$m['id']] = $m['name'];
@@ -285,16 +490,20 @@ final class SameAlgorithm implements Chat
     public function markRead(string $actor, string $dialogId): int
     {
         $this->actor($actor);
-        $this->pdo->beginTransaction();
+        $this->begin();
         try {
+            // PostgreSQL: the dialog row locked by itself first, then the join unlocked (as ebla_chat).
+            if ($this->pg()) {
+                $this->all('SELECT id FROM dialog WHERE id = ? AND deleted = FALSE FOR UPDATE', [$dialogId]);
+            }
             $row = $this->all('SELECT d.message_count, d.last_message_number, du.id AS du_id FROM dialog d
                 JOIN dialog_user du ON du.dialog_id = d.id AND du.user_id = ? AND du.deleted = 0
-                WHERE d.id = ? AND d.deleted = 0 FOR UPDATE', [$actor, $dialogId]);
+                WHERE d.id = ? AND d.deleted = 0' . ($this->pg() ? '' : ' FOR UPDATE'), [$actor, $dialogId]);
             if (!$row) {
                 throw new \RuntimeException('not a member');
             }
             $this->run('UPDATE dialog_user SET read_count = ?, last_read_number = ?, mention_count = 0,
-                notified_number = GREATEST(notified_number, ?) WHERE id = ?',
+                notified_number = GREATEST(notified_number, ?), unread_hint = FALSE WHERE id = ?',
                 [$row[0]['message_count'], $row[0]['last_message_number'], $row[0]['last_message_number'], $row[0]['du_id']]);
             $this->pdo->commit();
         } catch (\Throwable $e) {
@@ -309,11 +518,13 @@ final class SameAlgorithm implements Chat
     public function poll(string $actor): array
     {
         $this->actor($actor);
+        $hinted = $this->hintsRefresh($actor);
         $rows = $this->all('SELECT d.id, d.name, d.type, d.parent_type, d.parent_id, d.last_message_id, d.last_message_at,
                 d.last_message_number, d.created_at, d.created_by_id, d.message_count - du.read_count AS unread,
-                du.mention_count, du.is_muted, du.notified_number, du.id AS du_id
-            FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id AND d.deleted = 0
-            WHERE du.user_id = ? AND du.deleted = 0 AND d.message_count > du.read_count', [$actor]);
+                du.mention_count, du.is_muted, du.notified_number, du.last_read_number, du.id AS du_id
+            FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id
+            WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE AND d.message_count > du.read_count'
+            . ($hinted ? ' AND du.unread_hint = TRUE' : ''), [$actor]);
         $total = 0;
         $dialogs = [];
         $fresh = [];
@@ -321,7 +532,8 @@ final class SameAlgorithm implements Chat
             $dialogs[$r['id']] = (int) $r['unread'];
             if (!$r['is_muted']) {
                 $total += (int) $r['unread'];
-                if ((int) $r['last_message_number'] > (int) $r['notified_number']) {
+                if ((int) $r['last_message_number'] > (int) $r['notified_number']
+                    && (int) $r['last_message_number'] > (int) $r['last_read_number']) {
                     $fresh[] = $r;
                 }
             }
@@ -330,7 +542,7 @@ final class SameAlgorithm implements Chat
         if ($fresh) {
             // Claim the candidates: lock only their dialog_user rows (by primary key) and keep
             // those whose watermark is still behind, so two tabs never both show one popup.
-            $this->pdo->beginTransaction();
+            $this->begin();
             try {
                 $in = implode(', ', array_fill(0, count($fresh), '?'));
                 $marks = array_column($this->all("SELECT id, notified_number FROM dialog_user WHERE id IN ($in) FOR UPDATE",
@@ -342,7 +554,8 @@ final class SameAlgorithm implements Chat
                         $popups[] = ['dialogId' => $d['id'], 'name' => $d['name'], 'unread' => $d['unread'],
                             'lastMessage' => $d['lastMessage']];
                     }
-                    $case = implode(' ', array_fill(0, count($fresh), 'WHEN ? THEN ?'));
+                    $case = implode(' ', array_fill(0, count($fresh), $this->pdo->getAttribute(PDO::ATTR_DRIVER_NAME) === 'pgsql'
+                        ? 'WHEN CAST(? AS BIGINT) THEN CAST(? AS BIGINT)' : 'WHEN ? THEN ?'));
                     $in = implode(', ', array_fill(0, count($fresh), '?'));
                     $params = [];
                     foreach ($fresh as $r) {

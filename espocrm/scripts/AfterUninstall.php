@@ -1,7 +1,7 @@
 <?php
 /*
- * Ebla Chat for EspoCRM: uninstalling keeps the data. The dialog and dialog_user tables and the
- * messages (note rows with parent Dialog) stay; installing again picks them up.
+ * Ebla Chat for EspoCRM: uninstalling keeps the data. The dialog, dialog_user and dialog_reader
+ * tables and the messages (note rows with parent Dialog) stay; installing again picks them up.
  *
  * The WebSocket messager EblaRedis goes away with the package: left configured, EspoCRM would
  * fail on every save that notifies ("No sender for messager"). It is unset (EspoCRM's default

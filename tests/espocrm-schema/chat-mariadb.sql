@@ -22,7 +22,8 @@ CREATE TABLE `dialog` (
   KEY `IDX_PARENT` (`parent_id`,`parent_type`),
   KEY `IDX_CREATED_BY_ID` (`created_by_id`),
   KEY `IDX_MODIFIED_BY_ID` (`modified_by_id`),
-  KEY `IDX_ACTIVITY` (`activity`)
+  KEY `IDX_ACTIVITY` (`activity`),
+  KEY `IDX_DELETED` (`deleted`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
 ;
 
@@ -38,16 +39,21 @@ CREATE TABLE `dialog_user` (
   `is_muted` tinyint(1) NOT NULL DEFAULT 0,
   `joined_at` datetime DEFAULT NULL,
   `unread_hint` tinyint(1) NOT NULL DEFAULT 0,
+  `list_number` bigint(20) NOT NULL DEFAULT 0,
+  `counted` tinyint(1) NOT NULL DEFAULT 0,
   PRIMARY KEY (`id`),
   UNIQUE KEY `UNIQ_USER_ID_DIALOG_ID` (`user_id`,`dialog_id`),
   KEY `IDX_DIALOG_ID` (`dialog_id`),
-  KEY `IDX_USER_UNREAD` (`user_id`,`unread_hint`,`deleted`,`dialog_id`,`read_count`,`is_muted`)
+  KEY `IDX_USER_UNREAD` (`user_id`,`unread_hint`,`deleted`,`dialog_id`,`read_count`,`is_muted`),
+  KEY `IDX_USER_LIST` (`user_id`,`deleted`,`list_number`,`dialog_id`),
+  KEY `IDX_USER_COUNTED` (`user_id`,`deleted`,`counted`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
 ;
 
 CREATE TABLE `dialog_reader` (
   `id` varchar(17) NOT NULL,
   `activity` bigint(20) NOT NULL DEFAULT 0,
+  `dialog_count` bigint(20) NOT NULL DEFAULT 0,
   PRIMARY KEY (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
 ;

@@ -30,12 +30,15 @@ CREATE TABLE public.dialog_user (
     mention_count integer DEFAULT 0 NOT NULL,
     is_muted boolean DEFAULT false NOT NULL,
     joined_at timestamp(0) without time zone DEFAULT NULL::timestamp without time zone,
-    unread_hint boolean DEFAULT false NOT NULL
+    unread_hint boolean DEFAULT false NOT NULL,
+    list_number bigint DEFAULT 0 NOT NULL,
+    counted boolean DEFAULT false NOT NULL
 );
 
 CREATE TABLE public.dialog_reader (
     id character varying(17) NOT NULL,
-    activity bigint DEFAULT 0 NOT NULL
+    activity bigint DEFAULT 0 NOT NULL,
+    dialog_count bigint DEFAULT 0 NOT NULL
 );
 
 CREATE SEQUENCE public.dialog_user_id_seq
@@ -59,6 +62,12 @@ ALTER TABLE ONLY public.dialog_reader
     ADD CONSTRAINT dialog_reader_pkey PRIMARY KEY (id);
 
 CREATE INDEX idx_dialog_activity ON public.dialog USING btree (activity);
+
+CREATE INDEX idx_dialog_deleted ON public.dialog USING btree (deleted);
+
+CREATE INDEX idx_dialog_user_user_list ON public.dialog_user USING btree (user_id, deleted, list_number, dialog_id);
+
+CREATE INDEX idx_dialog_user_user_counted ON public.dialog_user USING btree (user_id, deleted, counted);
 
 CREATE INDEX idx_dialog_created_by_id ON public.dialog USING btree (created_by_id);
 

@@ -36,6 +36,7 @@ function chatSchemaExpected(): array
                 ['unique' => true, 'columns' => 'direct_key'],
                 ['unique' => false, 'columns' => 'parent_id,parent_type'],
                 ['unique' => false, 'columns' => 'activity'],
+                ['unique' => false, 'columns' => 'deleted'],
             ],
         ],
         'dialog_user' => [
@@ -51,11 +52,15 @@ function chatSchemaExpected(): array
                 'is_muted' => ['type' => 'bool', 'null' => false, 'default' => '0'],
                 'joined_at' => $dt,
                 'unread_hint' => ['type' => 'bool', 'null' => false, 'default' => '0'],
+                'list_number' => $counter,
+                'counted' => ['type' => 'bool', 'null' => false, 'default' => '0'],
             ],
             'indexes' => [
                 ['unique' => true, 'columns' => 'user_id,dialog_id'],
                 ['unique' => false, 'columns' => 'dialog_id'],
                 ['unique' => false, 'columns' => 'user_id,unread_hint,deleted,dialog_id,read_count,is_muted'],
+                ['unique' => false, 'columns' => 'user_id,deleted,list_number,dialog_id'],
+                ['unique' => false, 'columns' => 'user_id,deleted,counted'],
             ],
         ],
     ];

@@ -75,7 +75,7 @@ void ec_counters_post_author_script(ec_script *s, zend_long membership_id)
 	 * membership and the dialog are still live (the row count must be 1). */
 	ZVAL_LONG(&p, membership_id);
 	snprintf(set, sizeof(set), "read_count = d.message_count, last_read_number = %s, notified_number = %s, "
-		"mention_count = 0, unread_hint = FALSE", number, number);
+		"mention_count = 0, unread_hint = FALSE, list_number = %s", number, number, number);
 	ec_sql_update_join(&sql, s->db, "dialog_user du", "dialog d", "d.id = du.dialog_id AND d.deleted = FALSE", set,
 		"du.id = ? AND du.deleted = FALSE");
 	ec_script_update_expect_last(s, ZSTR_VAL(sql.s), &p, 1, 1);

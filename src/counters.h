@@ -32,7 +32,8 @@ zend_result ec_counters_post(ec_db *db, zend_string *dialog_id, zend_long messag
 void ec_counters_post_script(ec_script *s, zend_string *dialog_id, zend_string *note_id, zend_string *now);
 /* Then, the script's last write: the author's membership marked read up to the new number, its
  * read_count taken from the dialog row as just written (nothing read before the script), its
- * unread hint gone; a check that the membership and the dialog are still live. */
+ * unread hint gone, its list_number the new number (as ec_counters_post); a check that the
+ * membership and the dialog are still live. */
 void ec_counters_post_author_script(ec_script *s, zend_long membership_id);
 /* mention_count + 1 for the given members (user id strings) in a post's script: a check that
  * every one of them is still a member. */

@@ -137,7 +137,7 @@ final class SameAlgorithm implements Chat
         }
         // The author's membership, joined with the dialog as just written: the check that both are still live.
         $set = 'read_count = d.message_count, last_read_number = d.last_message_number, notified_number = d.last_message_number, '
-            . 'mention_count = 0, unread_hint = FALSE';
+            . 'mention_count = 0, unread_hint = FALSE, list_number = d.last_message_number';
         $authorSql = $my
             ? "UPDATE dialog_user du JOIN dialog d ON d.id = du.dialog_id AND d.deleted = FALSE SET $set WHERE du.id = ? AND du.deleted = FALSE"
             : "UPDATE dialog_user du SET $set FROM dialog d WHERE d.id = du.dialog_id AND d.deleted = FALSE AND du.id = ? AND du.deleted = FALSE";

@@ -20,9 +20,8 @@
  * 4 processes together (median of the rounds, and the range), and at the end the dialogs of
  * ebla_chat and SameAlgorithm are recounted (message_count against their notes, the last message).
  *
- * On PostgreSQL, the PHP versions' statements written for MySQL (bench.php runs them there) go through a PDO
- * subclass that changes only their quoting and boolean literals (`x` to "x", deleted = 0 to
- * deleted = FALSE): the same statements, in PostgreSQL's spelling.
+ * On PostgreSQL, the PHP versions' statements written for MySQL go through bench.php's BenchPdo
+ * (php/Common.php: quoting and boolean literals, RETURNING for the note's number), as in bench.php.
  */
 
 declare(strict_types=1);
@@ -30,7 +29,6 @@ declare(strict_types=1);
 namespace EblaBench;
 
 use PDO;
-use PDOStatement;
 
 $opts = getopt('', ['seconds:', 'rounds:', 'members:', 'procs:', 'backends:', 'impls:', 'json:', 'wire', 'worker:', 'wire-child:', 'before:']);
 $so = getenv('EBLA_BENCH_SO') ?: dirname(__DIR__) . '/modules/ebla_chat.so';
@@ -46,20 +44,6 @@ if (!extension_loaded('ebla_chat')) {
 }
 
 require __DIR__ . '/php/bootstrap.php';
-
-/** EspoWay's MySQL spelling, in PostgreSQL's: identifier quotes and boolean literals only. */
-final class PgSpellingPDO extends PDO
-{
-    public function prepare(string $query, array $options = []): PDOStatement|false
-    {
-        $query = str_replace('`', '"', $query);
-        $query = preg_replace_callback('/(\b(?:deleted|is_active|is_muted|email_is_processed)|"read")\s*=\s*([01])\b/',
-            fn ($m) => $m[1] . ' = ' . ($m[2] === '1' ? 'TRUE' : 'FALSE'), $query);
-        $query = str_replace(["(?, 0, ?, ?, 'Post', 0, 0, 0,", "(?, 0, ?, 'Note', 0, 1,"],
-            ["(?, FALSE, ?, ?, 'Post', FALSE, FALSE, FALSE,", "(?, FALSE, ?, 'Note', FALSE, TRUE,"], $query);
-        return parent::prepare($query, $options);
-    }
-}
 
 final class Hot
 {
@@ -88,7 +72,7 @@ final class Hot
     public static function pdo(string $backend, bool $spelling = false): PDO
     {
         [$user, $pass] = self::credentials($backend);
-        $class = $spelling && $backend === 'pgsql' ? PgSpellingPDO::class : PDO::class;
+        $class = $spelling && $backend === 'pgsql' ? BenchPdo::class : PDO::class;
         return new $class(self::dsn($backend), $user, $pass, [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]);
     }
 

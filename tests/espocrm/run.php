@@ -824,6 +824,49 @@ if (!empty($opt['uninstall'])) {
     $t->ok('WebSocket settings restored', $status === 0, implode("\n", $out));
 }
 
+echo "== the dialog list of a user with many dialogs\n";
+// More than 64 memberships waiting to be counted: the first full page folds them into the
+// reader's dialog_count (dialog_reader) in a transaction of its own; the total stays exact
+// through joins and leaves, and the first page is the newest dialogs.
+$liveMemberships = function (string $userId) use ($pdo): int {
+    $false = $pdo->getAttribute(PDO::ATTR_DRIVER_NAME) === 'pgsql' ? 'false' : '0';
+    $sth = $pdo->prepare("SELECT COUNT(*) FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id AND (d.deleted IS NULL OR d.deleted = $false) " .
+        "WHERE du.user_id = ? AND du.deleted = $false");
+    $sth->execute([$userId]);
+
+    return (int) $sth->fetchColumn();
+};
+$many = [];
+
+for ($i = 0; $i < 70; $i++) {
+    $many[] = $alice->post('EblaChat/dialogs', ['memberIds' => [$bobId], 'name' => "e2e $run many $i"])->body['id'] ?? null;
+}
+
+$t->ok('70 more group dialogs of alice and bob', count(array_filter($many)) === 70);
+$r = $bob->post('EblaChat/dialogs/' . $many[0] . '/messages', ['text' => 'the oldest of the many, now the newest']);
+$newest = $r->body['dialogId'] ?? '-';
+$r = $alice->get('EblaChat/dialogs', ['maxSize' => 20]);
+$t->ok('GET dialogs (alice, a full first page): the total of her memberships, the newest first', $r->status === 200 &&
+    ($r->body['total'] ?? -1) === $liveMemberships($aliceId) && count($r->body['list'] ?? []) === 20 &&
+    ($r->body['list'][0]['id'] ?? '') === $newest, $r->describe());
+$sth = $pdo->prepare('SELECT dialog_count FROM dialog_reader WHERE id = ?');
+$sth->execute([$aliceId]);
+$folded = (int) $sth->fetchColumn();
+$t->ok('the new memberships were folded into her dialog_reader.dialog_count', $folded >= 70, "dialog_count $folded");
+
+foreach (array_slice($many, 1, 3) as $id) {
+    $bob->delete("EblaChat/dialogs/$id/members/$bobId");
+}
+
+$r = $bob->get('EblaChat/dialogs', ['maxSize' => 20]);
+$t->ok('GET dialogs (bob, after leaving 3): the total of his memberships', $r->status === 200 &&
+    ($r->body['total'] ?? -1) === $liveMemberships($bobId) && count($r->body['list'] ?? []) === 20, $r->describe());
+$pdo->beginTransaction();
+$sorted = ebla_chat_dialog_list($pdo, $bobId, ['limit' => 20]);
+$pdo->rollBack();
+$t->ok('his first page equals the full sort', array_column($r->body['list'] ?? [], 'id') === array_column($sorted['list'], 'id') &&
+    ($r->body['total'] ?? -1) === $sorted['total'], json_encode([array_column($r->body['list'] ?? [], 'id'), array_column($sorted['list'], 'id')]));
+
 echo "== the data the run left\n";
 existingDataChecks($t, $pdo, 'after the run');
 $diffs = ec_check_consistency($pdo);

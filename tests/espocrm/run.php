@@ -21,7 +21,10 @@
  *       [--report=FILE]        also write the results as Markdown
  *
  * It installs the zip (refused first without the extension), checks the tables against what the
- * engine needs (and again after "php command.php rebuild"), creates teams, roles and users
+ * engine needs (and again after "php command.php rebuild", which must also keep the engine's own
+ * dialog_reader), checks the dialogs already there (every user's bell against an SQL recount, the
+ * first page of every user's list against the full sort; again at the end, with the consistency
+ * checker over the whole database), creates teams, roles and users
  * through EspoCRM's API, drives every route of the chat API as two users (and others), checks
  * EspoCRM's own endpoints (list, stream, attachments, notes, relationships, notifications, popups)
  * and measures post-to-WebSocket latency and loss. Exit status 0 when every check passed.
@@ -31,6 +34,7 @@
 
 require __DIR__ . '/lib.php';
 require __DIR__ . '/schema.php';
+require dirname(__DIR__) . '/consistency.inc';
 
 $opt = [];
 
@@ -87,6 +91,65 @@ function espoPdo(array $config): PDO
     return new PDO($dsn, $db['user'], $db['password'], [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]);
 }
 
+/**
+ * Dialogs made before this install (earlier runs, an older version of the package): every user's
+ * bell equals an SQL recount (live messages above the membership's last read number, muted
+ * dialogs listed but not in the total), and the first page of every user's dialog list equals
+ * the same page sorted in full (a caller's transaction makes the engine sort every membership).
+ * The first call after an upgrade from a version without unread hints is each user's catch-up.
+ */
+function existingDataChecks(Checks $t, PDO $pdo, string $when): void
+{
+    $pg = $pdo->getAttribute(PDO::ATTR_DRIVER_NAME) === 'pgsql';
+    [$false, $true, $user] = $pg ? ['false', 'true', '"user"'] : ['0', '1', '`user`'];
+    $want = [];
+
+    foreach ($pdo->query(
+        "SELECT du.user_id, du.dialog_id, du.is_muted, COUNT(n.id) FROM dialog_user du " .
+        "JOIN dialog d ON d.id = du.dialog_id AND (d.deleted IS NULL OR d.deleted = $false) " .
+        "JOIN $user u ON u.id = du.user_id AND u.deleted = $false AND u.is_active = $true " .
+        "LEFT JOIN note n ON n.parent_type = 'Dialog' AND n.parent_id = du.dialog_id AND n.type = 'Post' " .
+        "AND n.deleted = $false AND n.number > du.last_read_number " .
+        "WHERE du.deleted = $false GROUP BY du.user_id, du.dialog_id, du.is_muted",
+        PDO::FETCH_NUM
+    ) as [$userId, $dialogId, $muted, $unread]) {
+        $want[$userId] ??= ['total' => 0, 'dialogs' => []];
+
+        if ((int) $unread > 0) {
+            $want[$userId]['dialogs'][$dialogId] = (int) $unread;
+            $want[$userId]['total'] += $muted && $muted !== 'f' ? 0 : (int) $unread;
+        }
+    }
+
+    $bells = $lists = [];
+    $row = fn (array $d) => [$d['id'], $d['unread'], $d['mentions'], $d['muted'], $d['lastMessage']['number'] ?? null];
+
+    foreach ($want as $userId => $w) {
+        $got = ebla_chat_unread($pdo, $userId);
+        $dialogs = $got['dialogs'];
+        ksort($dialogs);
+        ksort($w['dialogs']);
+
+        if ($got['total'] !== $w['total'] || $dialogs !== $w['dialogs']) {
+            $bells[] = "$userId: engine " . json_encode($got) . ', recount ' . json_encode($w);
+        }
+
+        $page = ebla_chat_dialog_list($pdo, $userId, ['limit' => 20]);
+        $pdo->beginTransaction();
+        $sorted = ebla_chat_dialog_list($pdo, $userId, ['limit' => 20]);
+        $pdo->rollBack();
+
+        if ($page['total'] !== $sorted['total'] || array_map($row, $page['list']) !== array_map($row, $sorted['list'])) {
+            $lists[] = "$userId: first page " . json_encode(array_column($page['list'], 'id')) . " of {$page['total']}, " .
+                'sorted ' . json_encode(array_column($sorted['list'], 'id')) . " of {$sorted['total']}";
+        }
+    }
+
+    $n = count($want);
+    $t->ok("earlier dialogs, $when: the bells of the $n users with memberships equal an SQL recount", $bells === [], implode("\n", array_slice($bells, 0, 5)));
+    $t->ok("earlier dialogs, $when: their lists' first pages equal the full sort", $lists === [], implode("\n", array_slice($lists, 0, 5)));
+}
+
 echo "== install\n";
 $zip = $opt['zip'] ?? null;
 
@@ -113,7 +176,11 @@ foreach ($expected as $table => $want) {
     $t->ok("table $table as the engine needs it after install", $diff === [], implode('; ', $diff));
 }
 
+$diff = chatSchemaDiff('dialog_reader', chatReaderExpected(), chatSchemaLive($pdo, 'dialog_reader'));
+$t->ok('table dialog_reader (the engine\'s own) made by the install', $diff === [], implode('; ', $diff));
 $t->ok('ebla_chat_schema() has nothing to do after install', ($ran = ebla_chat_schema($pdo)) === [], implode('; ', $ran));
+existingDataChecks($t, $pdo, 'after install');
+$readers = (int) $pdo->query('SELECT COUNT(*) FROM dialog_reader')->fetchColumn();
 [$status, $out] = espoCommand($php, $root, 'rebuild');
 $t->ok('php command.php rebuild', $status === 0, $out);
 
@@ -122,6 +189,9 @@ foreach ($expected as $table => $want) {
     $t->ok("table $table unchanged after rebuild", $diff === [], implode('; ', $diff));
 }
 
+$diff = chatSchemaDiff('dialog_reader', chatReaderExpected(), chatSchemaLive($pdo, 'dialog_reader'));
+$t->ok('table dialog_reader and its rows kept by the rebuild', $diff === [] &&
+    (int) $pdo->query('SELECT COUNT(*) FROM dialog_reader')->fetchColumn() === $readers, implode('; ', $diff));
 $t->ok('ebla_chat_schema() has nothing to do after rebuild', ($ran = ebla_chat_schema($pdo)) === [], implode('; ', $ran));
 
 echo "== users, teams, roles (through EspoCRM's API)\n";
@@ -753,6 +823,55 @@ if (!empty($opt['uninstall'])) {
     ) . ' 2>&1', $out, $status);
     $t->ok('WebSocket settings restored', $status === 0, implode("\n", $out));
 }
+
+echo "== the dialog list of a user with many dialogs\n";
+// More than 64 memberships waiting to be counted: the first full page folds them into the
+// reader's dialog_count (dialog_reader) in a transaction of its own; the total stays exact
+// through joins and leaves, and the first page is the newest dialogs.
+$liveMemberships = function (string $userId) use ($pdo): int {
+    $false = $pdo->getAttribute(PDO::ATTR_DRIVER_NAME) === 'pgsql' ? 'false' : '0';
+    $sth = $pdo->prepare("SELECT COUNT(*) FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id AND (d.deleted IS NULL OR d.deleted = $false) " .
+        "WHERE du.user_id = ? AND du.deleted = $false");
+    $sth->execute([$userId]);
+
+    return (int) $sth->fetchColumn();
+};
+$many = [];
+
+for ($i = 0; $i < 70; $i++) {
+    $many[] = $alice->post('EblaChat/dialogs', ['memberIds' => [$bobId], 'name' => "e2e $run many $i"])->body['id'] ?? null;
+}
+
+$t->ok('70 more group dialogs of alice and bob', count(array_filter($many)) === 70);
+$r = $bob->post('EblaChat/dialogs/' . $many[0] . '/messages', ['text' => 'the oldest of the many, now the newest']);
+$newest = $r->body['dialogId'] ?? '-';
+$r = $alice->get('EblaChat/dialogs', ['maxSize' => 20]);
+$t->ok('GET dialogs (alice, a full first page): the total of her memberships, the newest first', $r->status === 200 &&
+    ($r->body['total'] ?? -1) === $liveMemberships($aliceId) && count($r->body['list'] ?? []) === 20 &&
+    ($r->body['list'][0]['id'] ?? '') === $newest, $r->describe());
+$sth = $pdo->prepare('SELECT dialog_count FROM dialog_reader WHERE id = ?');
+$sth->execute([$aliceId]);
+$folded = (int) $sth->fetchColumn();
+$t->ok('the new memberships were folded into her dialog_reader.dialog_count', $folded >= 70, "dialog_count $folded");
+
+foreach (array_slice($many, 1, 3) as $id) {
+    $bob->delete("EblaChat/dialogs/$id/members/$bobId");
+}
+
+$r = $bob->get('EblaChat/dialogs', ['maxSize' => 20]);
+$t->ok('GET dialogs (bob, after leaving 3): the total of his memberships', $r->status === 200 &&
+    ($r->body['total'] ?? -1) === $liveMemberships($bobId) && count($r->body['list'] ?? []) === 20, $r->describe());
+$pdo->beginTransaction();
+$sorted = ebla_chat_dialog_list($pdo, $bobId, ['limit' => 20]);
+$pdo->rollBack();
+$t->ok('his first page equals the full sort', array_column($r->body['list'] ?? [], 'id') === array_column($sorted['list'], 'id') &&
+    ($r->body['total'] ?? -1) === $sorted['total'], json_encode([array_column($r->body['list'] ?? [], 'id'), array_column($sorted['list'], 'id')]));
+
+echo "== the data the run left\n";
+existingDataChecks($t, $pdo, 'after the run');
+$diffs = ec_check_consistency($pdo);
+$t->ok('every counter, hint, list number and reader count agrees with a recount of the notes (whole database)', $diffs === [],
+    implode("\n", array_slice($diffs, 0, 10)));
 
 $failed = $t->failed();
 $total = count($t->results);

@@ -66,6 +66,25 @@ function chatSchemaExpected(): array
     ];
 }
 
+/**
+ * The engine's own table, which EspoCRM's metadata does not declare: ebla_chat_schema() makes it
+ * (the package's install script runs it) and EspoCRM's rebuild must leave it alone.
+ */
+function chatReaderExpected(): array
+{
+    $counter = ['type' => 'bigint', 'null' => false, 'default' => '0'];
+
+    return [
+        'columns' => [
+            'id' => ['type' => 'varchar', 'null' => false, 'default' => null],
+            'activity' => $counter,
+            'dialog_count' => $counter,
+        ],
+        'primary' => 'id',
+        'indexes' => [],
+    ];
+}
+
 /** The live table in the canonical shape; null when the table does not exist. */
 function chatSchemaLive(PDO $pdo, string $table): ?array
 {
@@ -121,16 +140,19 @@ function chatSchemaLive(PDO $pdo, string $table): ?array
 
     $sth->execute([$table]);
     $indexes = [];
+    $primaryKey = null;
 
     foreach ($sth->fetchAll(PDO::FETCH_NUM) as [$name, $unique, $primary, $cols]) {
         if ($primary && $primary !== 'f') {
+            $primaryKey = strtolower($cols);
+
             continue;
         }
 
         $indexes[] = ['name' => $name, 'unique' => $unique && $unique !== 'f', 'columns' => strtolower($cols)];
     }
 
-    return ['columns' => $columns, 'indexes' => $indexes];
+    return ['columns' => $columns, 'indexes' => $indexes, 'primary' => $primaryKey];
 }
 
 /**
@@ -160,6 +182,10 @@ function chatSchemaDiff(string $table, array $expected, ?array $live): array
                 $diff[] = "$table.$name: $key " . json_encode($have[$key]) . ', expected ' . json_encode($want[$key]);
             }
         }
+    }
+
+    if (isset($expected['primary']) && $expected['primary'] !== ($live['primary'] ?? null)) {
+        $diff[] = "$table: primary key " . json_encode($live['primary'] ?? null) . ", expected ({$expected['primary']})";
     }
 
     foreach ($expected['indexes'] as $want) {

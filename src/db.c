@@ -126,6 +126,9 @@ static bool ec_emulation_force(zend_object *pdo)
 	return off;
 }
 
+/* pdo_pgsql's PDO::PGSQL_ATTR_DISABLE_PREPARES (PDO_ATTR_DRIVER_SPECIFIC + 0). */
+#define EC_PGSQL_ATTR_DISABLE_PREPARES PDO_ATTR_DRIVER_SPECIFIC
+
 static zend_object *ec_prepare_ex(ec_db *db, const char *sql, size_t sql_len, bool script)
 {
 	ec_conn *conn = ec_conn_get(db->pdo);
@@ -133,7 +136,7 @@ static zend_object *ec_prepare_ex(ec_db *db, const char *sql, size_t sql_len, bo
 	zval stmt, zsql, args[2];
 	zend_string *text;
 	zend_result status;
-	bool restore;
+	bool restore, options;
 
 	if (cached) {
 		return cached;
@@ -150,6 +153,7 @@ static zend_object *ec_prepare_ex(ec_db *db, const char *sql, size_t sql_len, bo
 	}
 	ZVAL_STR(&zsql, text);
 	ZVAL_COPY_VALUE(&args[0], &zsql);
+	options = script || db->dialect == EC_PGSQL;
 	if (script) {
 		/* A script's values are inlined by PDO (emulated prepare of this statement only): a
 		 * server-side prepared statement is a single statement on every driver. pdo_pgsql
@@ -157,14 +161,20 @@ static zend_object *ec_prepare_ex(ec_db *db, const char *sql, size_t sql_len, bo
 		 * prepares (a client-side flag, no round trip), so it is turned on around the prepare. */
 		array_init(&args[1]);
 		add_index_bool(&args[1], PDO_ATTR_EMULATE_PREPARES, true);
+	} else if (options) {
+		/* PostgreSQL: each execute one round trip with its parameters (PQexecParams, an unnamed
+		 * statement), never a separate Parse: a request under PHP-FPM prepares every statement
+		 * anew, which took a round trip more each. */
+		array_init(&args[1]);
+		add_index_bool(&args[1], EC_PGSQL_ATTR_DISABLE_PREPARES, true);
 	}
 	restore = script && db->dialect == EC_MYSQL && ec_emulation_force(db->pdo);
-	status = ec_call(db->pdo, "prepare", &stmt, script ? 2 : 1, args);
+	status = ec_call(db->pdo, "prepare", &stmt, options ? 2 : 1, args);
 	if (restore) {
 		ec_emulation_set(db->pdo, false);
 	}
 	zval_ptr_dtor(&zsql);
-	if (script) zval_ptr_dtor(&args[1]);
+	if (options) zval_ptr_dtor(&args[1]);
 	if (status == FAILURE) {
 		return NULL;
 	}
@@ -703,16 +713,12 @@ zend_result ec_db_activity_since(ec_db *db, zend_long since, zend_long *horizon,
 
 bool ec_db_clear_lock_conflict(void)
 {
-	zend_object *ex = EG(exception);
-	zval *info, *state, *code, rv;
+	zval *state = NULL, *code = NULL;
 	bool conflict = ec_db_error_is_transient();
 
-	if (!conflict && ex && instanceof_function(ex->ce, php_pdo_get_exception())) {
-		info = zend_read_property(ex->ce, ex, "errorInfo", sizeof("errorInfo") - 1, 1, &rv);
-		state = info && Z_TYPE_P(info) == IS_ARRAY ? zend_hash_index_find(Z_ARRVAL_P(info), 0) : NULL;
-		code = info && Z_TYPE_P(info) == IS_ARRAY ? zend_hash_index_find(Z_ARRVAL_P(info), 1) : NULL;
-		/* PostgreSQL's lock_not_available; MariaDB's NOWAIT and lock wait timeout (1205),
-		 * MySQL's NOWAIT (3572). */
+	/* PostgreSQL's lock_not_available; MariaDB's NOWAIT and lock wait timeout (1205), MySQL's
+	 * NOWAIT (3572). */
+	if (!conflict && ec_pending_error_info(&state, &code)) {
 		conflict = (state && Z_TYPE_P(state) == IS_STRING && zend_string_equals_literal(Z_STR_P(state), "55P03"))
 			|| (code && Z_TYPE_P(code) == IS_LONG && (Z_LVAL_P(code) == 1205 || Z_LVAL_P(code) == 3572));
 	}

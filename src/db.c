@@ -1063,6 +1063,15 @@ bool ec_script_stale(ec_db *db)
 	return stale;
 }
 
+void ec_sql_from_memberships(smart_str *sql, const ec_db *db, const char *index)
+{
+	if (db->dialect == EC_MYSQL) {
+		smart_str_append_printf(sql, "FROM dialog_user du FORCE INDEX (%s) STRAIGHT_JOIN dialog d ON d.id = du.dialog_id", index);
+	} else {
+		smart_str_appends(sql, "FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id");
+	}
+}
+
 void ec_db_request_shutdown(void)
 {
 	ec_conn_rshutdown();

@@ -250,6 +250,13 @@ bool ec_script_stale(ec_db *db);
  * write a lock into every row read). */
 const char *ec_sql_current_joined(const ec_db *db);
 
+/* Appends "FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id" for a read of one user's
+ * memberships, driven from the memberships by `index` (an index of dialog_user whose columns
+ * start with user_id): on MySQL/MariaDB with that index forced and the join order fixed, as its
+ * optimizer otherwise scans every dialog, or every membership, when the user is in a large share
+ * of them. */
+void ec_sql_from_memberships(smart_str *sql, const ec_db *db, const char *index);
+
 void ec_db_request_shutdown(void);
 
 /* Drops the statements cached for db's PDO: after DDL changed a column's type, PostgreSQL refuses

@@ -9,8 +9,15 @@
 #include "listing.h"
 #include "render.h"
 
-#define EC_LISTING_FROM "SELECT " EC_DIALOG_COLUMNS ", du.list_number FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id " \
-	"WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE AND "
+/* The page's read: the user's live memberships of live dialogs by USER_LIST, and `cond`. */
+static void ec_listing_sql(smart_str *sql, const ec_db *db, const char *cond)
+{
+	smart_str_appends(sql, "SELECT " EC_DIALOG_COLUMNS ", du.list_number ");
+	ec_sql_from_memberships(sql, db, "IDX_USER_LIST");
+	smart_str_appends(sql, " WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE AND ");
+	smart_str_appends(sql, cond);
+	smart_str_0(sql);
+}
 
 /* Last message number, highest first (numbers never tie). */
 static int ec_by_number_desc(Bucket *a, Bucket *b)
@@ -47,16 +54,21 @@ static zend_result ec_listing_with_messages(ec_db *db, const ec_actor *actor, ze
 {
 	const zend_long batch = limit + 10;
 	zval params[4], rows, *last, *kth;
-	char sql[1024];
+	char cond[256];
 	uint32_t n = 1;
 	bool more = true;
 
 	ZVAL_STR(&params[0], actor->id);
 	ZVAL_UNDEF(&params[3]);
 	while (more) {
-		snprintf(sql, sizeof(sql), EC_LISTING_FROM "du.list_number > 0%s ORDER BY du.list_number DESC, du.dialog_id DESC LIMIT "
-			ZEND_LONG_FMT, n == 1 ? "" : " AND (du.list_number < ? OR (du.list_number = ? AND du.dialog_id < ?))", batch);
-		if (ec_db_query(db, sql, params, n, &rows) == FAILURE) {
+		smart_str sql = {0};
+		zend_result status;
+		snprintf(cond, sizeof(cond), "du.list_number > 0%s ORDER BY du.list_number DESC, du.dialog_id DESC LIMIT " ZEND_LONG_FMT,
+			n == 1 ? "" : " AND (du.list_number < ? OR (du.list_number = ? AND du.dialog_id < ?))", batch);
+		ec_listing_sql(&sql, db, cond);
+		status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), params, n, &rows, NULL);
+		smart_str_free(&sql);
+		if (status == FAILURE) {
 			zval_ptr_dtor(&params[3]);
 			return FAILURE;
 		}
@@ -165,11 +177,14 @@ zend_result ec_listing_first_page(ec_db *db, const ec_actor *actor, zend_long li
 	status = ec_listing_with_messages(db, actor, limit, &with, &without);
 	if (status == SUCCESS && zend_hash_num_elements(Z_ARRVAL(with)) < (uint32_t) limit) {
 		/* Then come the dialogs without messages: list_number 0, or all messages deleted. */
-		char sql[1024];
+		smart_str sql = {0};
+		char cond[128];
 		ZVAL_STR(&param, actor->id);
-		snprintf(sql, sizeof(sql), EC_LISTING_FROM "du.list_number = 0 ORDER BY d.created_at DESC, d.id DESC LIMIT " ZEND_LONG_FMT,
+		snprintf(cond, sizeof(cond), "du.list_number = 0 ORDER BY d.created_at DESC, d.id DESC LIMIT " ZEND_LONG_FMT,
 			limit - (zend_long) zend_hash_num_elements(Z_ARRVAL(with)));
-		status = ec_db_query(db, sql, &param, 1, &empty);
+		ec_listing_sql(&sql, db, cond);
+		status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), &param, 1, &empty, NULL);
+		smart_str_free(&sql);
 		if (status == SUCCESS) {
 			ec_listing_split(&empty, &with, &without);
 			zval_ptr_dtor(&empty);

@@ -150,7 +150,7 @@ static const ec_col dialog_user_cols[] = {
  * dialog_user); USER_LIST the dialog list's first page, USER_COUNTED its count (listing.c). */
 static const ec_index dialog_user_idx[] = {
 	{"USER_ID_DIALOG_ID", true, "user_id, dialog_id"}, {"DIALOG_ID", false, "dialog_id"},
-	{"USER_UNREAD", false, "user_id, unread_hint, deleted, dialog_id, read_count, is_muted"},
+	{"USER_UNREAD", false, "user_id, unread_hint, deleted, dialog_id, read_count, is_muted, last_read_number, notified_number"},
 	{"USER_LIST", false, "user_id, deleted, list_number, dialog_id"},
 	{"USER_COUNTED", false, "user_id, deleted, counted"}, {NULL}
 };

@@ -27,21 +27,32 @@
 /* The actor's memberships with unread messages, narrow rows (EC_U_*): the one indexed scan, of
  * the hinted memberships once the hints are up to date, that the bell, the popups and the poll
  * answer from. Popup candidates are then read in full (ec_popups_from). */
-#define EC_UNREAD_SQL "SELECT d.id, d.message_count - du.read_count, du.is_muted, d.last_message_number, du.notified_number, " \
-	"du.last_read_number, du.id FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id " \
-	"WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE AND d.message_count > du.read_count"
+#define EC_BELL_COLUMNS "SELECT d.id, d.message_count - du.read_count, du.is_muted "
+#define EC_UNREAD_COLUMNS "SELECT d.id, d.message_count - du.read_count, du.is_muted, d.last_message_number, " \
+	"du.notified_number, du.last_read_number, du.id "
+#define EC_UNREAD_WHERE " WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE AND d.message_count > du.read_count"
 enum { EC_U_ID, EC_U_UNREAD, EC_U_MUTED, EC_U_LAST_NUMBER, EC_U_NOTIFIED, EC_U_LAST_READ, EC_U_MEMBERSHIP };
 
-static zend_result ec_unread_rows(ec_db *db, const ec_actor *actor, zval *rows)
+/* bell_only: the first three columns only (EC_U_ID, EC_U_UNREAD, EC_U_MUTED): what the bell
+ * needs, a covering read of the memberships. */
+static zend_result ec_unread_rows(ec_db *db, const ec_actor *actor, bool bell_only, zval *rows)
 {
+	smart_str sql = {0};
 	zval param;
 	bool hinted;
+	zend_result status;
 
 	if (ec_hints_refresh(db, actor, &hinted) == FAILURE) {
 		return FAILURE;
 	}
+	smart_str_appends(&sql, bell_only ? EC_BELL_COLUMNS : EC_UNREAD_COLUMNS);
+	ec_sql_from_memberships(&sql, db, "IDX_USER_UNREAD");
+	smart_str_appends(&sql, hinted ? EC_UNREAD_WHERE EC_HINTED : EC_UNREAD_WHERE);
+	smart_str_0(&sql);
 	ZVAL_STR(&param, actor->id);
-	return hinted ? ec_db_query(db, EC_UNREAD_SQL EC_HINTED, &param, 1, rows) : ec_db_query(db, EC_UNREAD_SQL, &param, 1, rows);
+	status = ec_db_run(db, ZSTR_VAL(sql.s), ZSTR_LEN(sql.s), &param, 1, rows, NULL);
+	smart_str_free(&sql);
+	return status;
 }
 
 /* ['total' => n, 'dialogs' => [dialogId => n]] from the unread rows: muted dialogs are listed
@@ -294,7 +305,7 @@ ZEND_FUNCTION(ebla_chat_unread)
 	if (ec_db_init(&db, zpdo) == FAILURE || !(actor = ec_acl_actor(&db, actor_id, NULL))) {
 		RETURN_THROWS();
 	}
-	if (ec_unread_rows(&db, actor, &rows) == FAILURE) {
+	if (ec_unread_rows(&db, actor, true, &rows) == FAILURE) {
 		RETURN_THROWS();
 	}
 	ec_unread_summary(&rows, return_value);
@@ -347,7 +358,7 @@ ZEND_FUNCTION(ebla_chat_popups)
 		|| ec_option_bool(opts, "peek", false, &peek) == FAILURE
 		|| ec_option_long(opts, "limit", EC_POPUPS_LIMIT_DEFAULT, 1, EC_POPUPS_LIMIT_MAX, &limit) == FAILURE
 		|| ec_write_open(&w, zpdo, actor_id, NULL) == FAILURE
-		|| ec_unread_rows(&w.db, w.actor, &rows) == FAILURE) {
+		|| ec_unread_rows(&w.db, w.actor, false, &rows) == FAILURE) {
 		RETURN_THROWS();
 	}
 	status = ec_popups_from(&w, &rows, limit, peek, return_value);
@@ -385,7 +396,7 @@ ZEND_FUNCTION(ebla_chat_poll)
 	if (ec_write_open(&w, zpdo, actor_id, NULL) == FAILURE) {
 		RETURN_THROWS();
 	}
-	if (ec_unread_rows(&w.db, w.actor, &rows) == FAILURE) {
+	if (ec_unread_rows(&w.db, w.actor, false, &rows) == FAILURE) {
 		RETURN_THROWS();
 	}
 	array_init_size(return_value, 3);

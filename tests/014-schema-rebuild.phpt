@@ -156,7 +156,7 @@ sqlite restored with 5 statements:
   CREATE UNIQUE INDEX "uniq_dialog_direct_key" ON "dialog" ("direct_key")
   CREATE UNIQUE INDEX "uniq_dialog_user_user_id_dialog_id" ON "dialog_user" ("user_id", "dialog_id")
   CREATE INDEX "idx_dialog_user_dialog_id" ON "dialog_user" ("dialog_id")
-  CREATE INDEX "idx_dialog_user_user_unread" ON "dialog_user" ("user_id", "unread_hint", "deleted", "dialog_id", "read_count", "is_muted")
+  CREATE INDEX "idx_dialog_user_user_unread" ON "dialog_user" ("user_id", "unread_hint", "deleted", "dialog_id", "read_count", "is_muted", "last_read_number", "notified_number")
 sqlite again: 0 statements
 sqlite chat tables: 3 tables, 32 columns, 11 indexes: identical
 sqlite dan's unset counters: read_count=0 mention_count=0
@@ -193,7 +193,7 @@ mysql restored with 20 statements:
   ALTER TABLE "dialog_user" MODIFY COLUMN "is_muted" TINYINT(1) NOT NULL DEFAULT 0
   CREATE UNIQUE INDEX "UNIQ_USER_ID_DIALOG_ID" ON "dialog_user" ("user_id", "dialog_id")
   CREATE INDEX "IDX_DIALOG_ID" ON "dialog_user" ("dialog_id")
-  CREATE INDEX "IDX_USER_UNREAD" ON "dialog_user" ("user_id", "unread_hint", "deleted", "dialog_id", "read_count", "is_muted")
+  CREATE INDEX "IDX_USER_UNREAD" ON "dialog_user" ("user_id", "unread_hint", "deleted", "dialog_id", "read_count", "is_muted", "last_read_number", "notified_number")
 mysql again: 0 statements
 mysql chat tables: 3 tables, 32 columns, 14 indexes: identical
 mysql dan's unset counters: read_count=0 mention_count=0
@@ -231,7 +231,7 @@ pgsql restored with 20 statements:
   ALTER TABLE "dialog_user" ALTER COLUMN "is_muted" SET DEFAULT FALSE, ALTER COLUMN "is_muted" SET NOT NULL
   CREATE UNIQUE INDEX "uniq_dialog_user_user_id_dialog_id" ON "dialog_user" ("user_id", "dialog_id")
   CREATE INDEX "idx_dialog_user_dialog_id" ON "dialog_user" ("dialog_id")
-  CREATE INDEX "idx_dialog_user_user_unread" ON "dialog_user" ("user_id", "unread_hint", "deleted", "dialog_id", "read_count", "is_muted")
+  CREATE INDEX "idx_dialog_user_user_unread" ON "dialog_user" ("user_id", "unread_hint", "deleted", "dialog_id", "read_count", "is_muted", "last_read_number", "notified_number")
 pgsql again: 0 statements
 pgsql chat tables: 3 tables, 32 columns, 14 indexes: identical
 pgsql dan's unset counters: read_count=0 mention_count=0

@@ -44,7 +44,7 @@ CREATE TABLE `dialog_user` (
   PRIMARY KEY (`id`),
   UNIQUE KEY `UNIQ_USER_ID_DIALOG_ID` (`user_id`,`dialog_id`),
   KEY `IDX_DIALOG_ID` (`dialog_id`),
-  KEY `IDX_USER_UNREAD` (`user_id`,`unread_hint`,`deleted`,`dialog_id`,`read_count`,`is_muted`),
+  KEY `IDX_USER_UNREAD` (`user_id`,`unread_hint`,`deleted`,`dialog_id`,`read_count`,`is_muted`,`last_read_number`,`notified_number`),
   KEY `IDX_USER_LIST` (`user_id`,`deleted`,`list_number`,`dialog_id`),
   KEY `IDX_USER_COUNTED` (`user_id`,`deleted`,`counted`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci

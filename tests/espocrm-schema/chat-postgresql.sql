@@ -77,7 +77,7 @@ CREATE INDEX idx_dialog_parent ON public.dialog USING btree (parent_id, parent_t
 
 CREATE INDEX idx_dialog_user_dialog_id ON public.dialog_user USING btree (dialog_id);
 
-CREATE INDEX idx_dialog_user_user_unread ON public.dialog_user USING btree (user_id, unread_hint, deleted, dialog_id, read_count, is_muted);
+CREATE INDEX idx_dialog_user_user_unread ON public.dialog_user USING btree (user_id, unread_hint, deleted, dialog_id, read_count, is_muted, last_read_number, notified_number);
 
 CREATE UNIQUE INDEX uniq_dialog_direct_key ON public.dialog USING btree (direct_key);
 

@@ -58,7 +58,7 @@ function chatSchemaExpected(): array
             'indexes' => [
                 ['unique' => true, 'columns' => 'user_id,dialog_id'],
                 ['unique' => false, 'columns' => 'dialog_id'],
-                ['unique' => false, 'columns' => 'user_id,unread_hint,deleted,dialog_id,read_count,is_muted'],
+                ['unique' => false, 'columns' => 'user_id,unread_hint,deleted,dialog_id,read_count,is_muted,last_read_number,notified_number'],
                 ['unique' => false, 'columns' => 'user_id,deleted,list_number,dialog_id'],
                 ['unique' => false, 'columns' => 'user_id,deleted,counted'],
             ],

@@ -262,6 +262,14 @@ final class SameAlgorithm implements Chat
      * reader's memberships of them hinted, the watermark advanced. True when the hinted rows alone
      * may be read.
      */
+    /** One user's memberships with their dialogs, driven from the memberships by $index (MariaDB:
+     *  forced, with the join order fixed), as ebla_chat's ec_sql_from_memberships(). */
+    private function fromMemberships(string $index): string
+    {
+        return $this->pg() ? 'FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id'
+            : "FROM dialog_user du FORCE INDEX ($index) STRAIGHT_JOIN dialog d ON d.id = du.dialog_id";
+    }
+
     private function hintsRefresh(string $actor): bool
     {
         if ($this->pdo->inTransaction()) {
@@ -269,7 +277,7 @@ final class SameAlgorithm implements Chat
         }
         $pg = $this->pg();
         $r = $this->all('SELECT w.a, ' . ($pg ? 'txid_snapshot_xmin(txid_current_snapshot()) - 1' : '(SELECT MAX(activity) FROM dialog)')
-            . ', CASE WHEN w.a IS NULL OR EXISTS (SELECT 1 FROM dialog d WHERE d.activity > w.a) THEN 1 ELSE 0 END
+            . ', CASE WHEN w.a IS NULL OR (SELECT MAX(activity) FROM dialog) > w.a THEN 1 ELSE 0 END
             FROM (SELECT (SELECT activity FROM dialog_reader WHERE id = ?) AS a) w', [$actor])[0];
         $r = array_values($r);
         $first = $r[0] === null;
@@ -324,8 +332,8 @@ final class SameAlgorithm implements Chat
         $this->actor($actor);
         $hinted = $this->hintsRefresh($actor);
         $total = 0;
-        foreach ($this->all('SELECT d.id, d.message_count - du.read_count AS unread, du.is_muted FROM dialog_user du
-                JOIN dialog d ON d.id = du.dialog_id WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE
+        foreach ($this->all('SELECT d.id, d.message_count - du.read_count AS unread, du.is_muted ' . $this->fromMemberships('IDX_USER_UNREAD')
+                . ' WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE
                 AND d.message_count > du.read_count' . ($hinted ? ' AND du.unread_hint = TRUE' : ''), [$actor]) as $r) {
             if (!$r['is_muted']) {
                 $total += (int) $r['unread'];
@@ -353,10 +361,13 @@ final class SameAlgorithm implements Chat
         return ['total' => $total, 'list' => $this->dialogRows($actor, $rows)];
     }
 
-    private const LISTING = 'SELECT d.id, d.name, d.type, d.parent_type, d.parent_id, d.last_message_id, d.last_message_at,
+    private function listing(): string
+    {
+        return 'SELECT d.id, d.name, d.type, d.parent_type, d.parent_id, d.last_message_id, d.last_message_at,
             d.last_message_number, d.created_at, d.created_by_id, d.message_count - du.read_count AS unread, du.mention_count,
-            du.is_muted, du.list_number
-        FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE AND ';
+            du.is_muted, du.list_number ' . $this->fromMemberships('IDX_USER_LIST')
+            . ' WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE AND ';
+    }
 
     /** Folds the memberships joined or left since they were counted into dialog_count (own transaction). */
     private function recount(string $actor): void
@@ -392,7 +403,7 @@ final class SameAlgorithm implements Chat
         $params = [$actor];
         $more = true;
         while ($more) {
-            $rows = $this->all(self::LISTING . 'du.list_number > 0'
+            $rows = $this->all($this->listing() . 'du.list_number > 0'
                 . (count($params) === 1 ? '' : ' AND (du.list_number < ? OR (du.list_number = ? AND du.dialog_id < ?))')
                 . ' ORDER BY du.list_number DESC, du.dialog_id DESC LIMIT ' . $batch, $params);
             foreach ($rows as $r) {
@@ -411,7 +422,7 @@ final class SameAlgorithm implements Chat
             }
         }
         if (count($with) < $limit) {
-            foreach ($this->all(self::LISTING . 'du.list_number = 0 ORDER BY d.created_at DESC, d.id DESC LIMIT '
+            foreach ($this->all($this->listing() . 'du.list_number = 0 ORDER BY d.created_at DESC, d.id DESC LIMIT '
                     . ($limit - count($with)), [$actor]) as $r) {
                 if ((int) $r['last_message_number'] > 0) {
                     $with[] = $r;
@@ -519,11 +530,11 @@ final class SameAlgorithm implements Chat
     {
         $this->actor($actor);
         $hinted = $this->hintsRefresh($actor);
-        $rows = $this->all('SELECT d.id, d.name, d.type, d.parent_type, d.parent_id, d.last_message_id, d.last_message_at,
-                d.last_message_number, d.created_at, d.created_by_id, d.message_count - du.read_count AS unread,
-                du.mention_count, du.is_muted, du.notified_number, du.last_read_number, du.id AS du_id
-            FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id
-            WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE AND d.message_count > du.read_count'
+        // One narrow scan of the unread memberships; the popup candidates (newest first, at most
+        // 20) then read in full by membership id, as ebla_chat's ec_popups_candidates().
+        $rows = $this->all('SELECT d.id, d.message_count - du.read_count AS unread, du.is_muted, d.last_message_number,
+                du.notified_number, du.last_read_number, du.id AS du_id ' . $this->fromMemberships('IDX_USER_UNREAD')
+            . ' WHERE du.user_id = ? AND du.deleted = FALSE AND d.deleted = FALSE AND d.message_count > du.read_count'
             . ($hinted ? ' AND du.unread_hint = TRUE' : ''), [$actor]);
         $total = 0;
         $dialogs = [];
@@ -537,6 +548,16 @@ final class SameAlgorithm implements Chat
                     $fresh[] = $r;
                 }
             }
+        }
+        if ($fresh) {
+            usort($fresh, fn ($a, $b) => (int) $b['last_message_number'] <=> (int) $a['last_message_number']);
+            $ids = array_column(array_slice($fresh, 0, 20), 'du_id');
+            $in = implode(', ', array_fill(0, count($ids), '?'));
+            $fresh = $this->all("SELECT d.id, d.name, d.type, d.parent_type, d.parent_id, d.last_message_id, d.last_message_at,
+                    d.last_message_number, d.created_at, d.created_by_id, d.message_count - du.read_count AS unread,
+                    du.mention_count, du.is_muted, du.notified_number, du.last_read_number, du.id AS du_id
+                FROM dialog_user du JOIN dialog d ON d.id = du.dialog_id WHERE du.id IN ($in)", $ids);
+            usort($fresh, fn ($a, $b) => (int) $b['last_message_number'] <=> (int) $a['last_message_number']);
         }
         $popups = [];
         if ($fresh) {

@@ -6,12 +6,12 @@ Lifetime: dropping the caller's last PDO reference closes its connection; no sta
 <?php
 require __DIR__ . '/ebla_chat.inc';
 
-/** Open connections to this test's database, counted by the server. */
+/** Open client connections to this test's database, counted by the server (not autovacuum). */
 function ec_open_connections(PDO $monitor, string $backend, string $db): int
 {
     return (int) ec_scalar($monitor, $backend === 'mysql'
         ? 'SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = ?'
-        : 'SELECT COUNT(*) FROM pg_stat_activity WHERE datname = ?', [$db]);
+        : "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = ? AND backend_type = 'client backend'", [$db]);
 }
 
 /**

@@ -38,19 +38,9 @@ foreach (ec_backends() as $backend) {
     };
     // A reader catches up on what was written since it last looked (a constant number of
     // statements more); on PostgreSQL a transaction running anywhere in the cluster holds the
-    // horizon back, so a reader may look again. The fewest of several calls is the steady cost;
-    // on PostgreSQL they are spread over about a second, so that one transaction of another
-    // client held open for a while (a busy server running other tests) is not in all of them.
-    $countRead = function (callable $fn) use ($count, $backend): int {
-        $tries = $backend === 'pgsql' ? 12 : 3;
-        $n = PHP_INT_MAX;
-        for ($i = 0; $i < $tries; $i++) {
-            if ($i > 0 && $backend === 'pgsql') {
-                usleep(80000);
-            }
-            $n = min($n, $count($fn));
-        }
-        return $n;
+    // horizon back, so a reader may look again. The fewest of three calls is the steady cost.
+    $countRead = function (callable $fn) use ($count): int {
+        return min($count($fn), $count($fn), $count($fn));
     };
     $me = ec_user($pdo, 'me');
     $costs = [];

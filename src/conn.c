@@ -21,6 +21,7 @@ struct ec_conn {
 	HashTable *inherited;       /* statements prepared before a fork: never used nor closed by us */
 	HashTable *actors;          /* acl.c */
 	bool no_scripts;            /* refused a script of several statements (db.c) */
+	HashTable *once;            /* sql prepared unnamed and not run a second time yet (db.c) */
 };
 
 /* PDOStatement, looked up once: only its instances (of any subclass) are cached. */
@@ -110,6 +111,10 @@ static void ec_conn_free(ec_conn *c, ec_leave how)
 	if (c->actors) {
 		zend_hash_destroy(c->actors);
 		FREE_HASHTABLE(c->actors);
+	}
+	if (c->once) {
+		zend_hash_destroy(c->once);
+		FREE_HASHTABLE(c->once);
 	}
 	efree(c);
 }
@@ -283,6 +288,19 @@ HashTable *ec_conn_actors(ec_conn *c, dtor_func_t dtor)
 		zend_hash_init(c->actors, 8, NULL, dtor, 0);
 	}
 	return c->actors;
+}
+
+bool ec_conn_statement_once(ec_conn *c, const char *sql, size_t sql_len, bool mark)
+{
+	if (!mark) {
+		return c->once && zend_hash_str_del(c->once, sql, sql_len) == SUCCESS;
+	}
+	if (!c->once) {
+		ALLOC_HASHTABLE(c->once);
+		zend_hash_init(c->once, 8, NULL, NULL, 0);
+	}
+	zend_hash_str_add_empty_element(c->once, sql, sql_len);
+	return true;
 }
 
 bool *ec_conn_no_scripts(ec_conn *c)

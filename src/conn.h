@@ -38,6 +38,11 @@ void ec_conn_statements_clear(ec_conn *c);
 /* acl.c's table of actors loaded through this connection, created with dtor on first use. */
 HashTable *ec_conn_actors(ec_conn *c, dtor_func_t dtor);
 
+/* db.c's marks of statements prepared unnamed (one round trip, no plan kept): mark = true
+ * marks sql; mark = false takes the mark away, true when there was one (the statement runs a
+ * second time on this connection and is worth preparing on the server). */
+bool ec_conn_statement_once(ec_conn *c, const char *sql, size_t sql_len, bool mark);
+
 /* db.c's mark that this connection refused a script of several statements in one round trip
  * (MySQL's multi-statement flag turned off): scripts are not tried again on it. */
 bool *ec_conn_no_scripts(ec_conn *c);

@@ -136,10 +136,16 @@ static zend_object *ec_prepare_ex(ec_db *db, const char *sql, size_t sql_len, bo
 	zval stmt, zsql, args[2];
 	zend_string *text;
 	zend_result status;
-	bool restore, options;
+	bool restore, options, named = false;
 
 	if (cached) {
-		return cached;
+		if (script || db->dialect != EC_PGSQL || !ec_conn_statement_once(conn, sql, sql_len, false)) {
+			return cached;
+		}
+		/* Its second run on this connection: prepared on the server from now on. */
+		OBJ_RELEASE(cached);
+		ec_conn_statement_forget(conn, sql, sql_len);
+		named = true;
 	}
 
 	text = zend_string_init(sql, sql_len, 0);
@@ -153,7 +159,7 @@ static zend_object *ec_prepare_ex(ec_db *db, const char *sql, size_t sql_len, bo
 	}
 	ZVAL_STR(&zsql, text);
 	ZVAL_COPY_VALUE(&args[0], &zsql);
-	options = script || db->dialect == EC_PGSQL;
+	options = script || (db->dialect == EC_PGSQL && !named);
 	if (script) {
 		/* A script's values are inlined by PDO (emulated prepare of this statement only): a
 		 * server-side prepared statement is a single statement on every driver. pdo_pgsql
@@ -162,9 +168,10 @@ static zend_object *ec_prepare_ex(ec_db *db, const char *sql, size_t sql_len, bo
 		array_init(&args[1]);
 		add_index_bool(&args[1], PDO_ATTR_EMULATE_PREPARES, true);
 	} else if (options) {
-		/* PostgreSQL: each execute one round trip with its parameters (PQexecParams, an unnamed
-		 * statement), never a separate Parse: a request under PHP-FPM prepares every statement
-		 * anew, which took a round trip more each. */
+		/* PostgreSQL, a statement's first run on this connection: one round trip with its
+		 * parameters (PQexecParams, an unnamed statement), no separate Parse. A request under
+		 * PHP-FPM runs most statements once, and a server-side prepare took a round trip more
+		 * each; a statement run again is prepared on the server then (above). */
 		array_init(&args[1]);
 		add_index_bool(&args[1], EC_PGSQL_ATTR_DISABLE_PREPARES, true);
 	}
@@ -184,6 +191,9 @@ static zend_object *ec_prepare_ex(ec_db *db, const char *sql, size_t sql_len, bo
 		return NULL;
 	}
 	ec_conn_statement_add(conn, sql, sql_len, Z_OBJ(stmt));
+	if (options && !script) {
+		ec_conn_statement_once(conn, sql, sql_len, true);
+	}
 	return Z_OBJ(stmt);
 }
 

@@ -8,8 +8,8 @@
  * prepared statements with their connection (conn.c), rewrites identifier quoting per SQL
  * dialect, and owns the transaction rules: begin our own transaction, or join the caller's inside
  * a savepoint; roll back what we began on any failure and let the caller's PDOException pass
- * through unchanged. On PostgreSQL every statement runs unnamed, one round trip per execute and
- * never a server-side prepared statement. Every difference between the dialects is here, as
+ * through unchanged. On PostgreSQL a statement's first run on a connection is unnamed (one round
+ * trip), a second prepares it on the server. Every difference between the dialects is here, as
  * named operations and suffixes (insert-or-ignore, insert returning the number, locking and current reads, the
  * two-table update, IN-list queries, index hints, concatenation, byte-wise order): the areas
  * never read the dialect. Knows nothing of Redis: what a commit makes publishable is write.c's. */

@@ -6,6 +6,7 @@
 /* text: see text.h. */
 #include <time.h>
 #include "php.h"
+#include <sys/time.h>
 #include "text.h"
 #include "errors.h"
 
@@ -169,10 +170,15 @@ zend_string *ec_display_name(zval *first, zval *last, zval *user_name)
 
 zend_string *ec_now_utc(void)
 {
-	time_t now = time(NULL);
+	/* The precise clock, as PHP's own time functions read it: time() reads the kernel's coarse
+	 * clock, up to a tick behind, so a message could be stamped a second before PHP's "now". */
+	struct timeval tv;
+	time_t now;
 	struct tm tm;
 	char buf[32];
 
+	gettimeofday(&tv, NULL);
+	now = tv.tv_sec;
 	gmtime_r(&now, &tm);
 	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
 	return zend_string_init(buf, strlen(buf), 0);

@@ -6,12 +6,12 @@ Lifetime: dropping the caller's last PDO reference closes its connection; no sta
 <?php
 require __DIR__ . '/ebla_chat.inc';
 
-/** Open connections to this test's database, counted by the server. */
+/** Open client connections to this test's database, counted by the server (not autovacuum). */
 function ec_open_connections(PDO $monitor, string $backend, string $db): int
 {
     return (int) ec_scalar($monitor, $backend === 'mysql'
         ? 'SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = ?'
-        : 'SELECT COUNT(*) FROM pg_stat_activity WHERE datname = ?', [$db]);
+        : "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = ? AND backend_type = 'client backend'", [$db]);
 }
 
 /**
@@ -65,9 +65,9 @@ foreach (ec_backends() as $backend) {
             $backend, $emulate ? 'emulated' : 'server-side', $unread, $max, $leftover);
     }
 
-    // Nothing is left prepared on the server, also when the connection itself lives on
-    // (persistent): the engine's statements run unnamed on PostgreSQL (one round trip each, no
-    // server-side prepared statement), and the next PDO on that session finds nothing of ours.
+    // The statements die with their PDO object, also when the connection itself lives on
+    // (persistent): the next PDO on that same session finds nothing left prepared by us. (On
+    // PostgreSQL a statement's first run is unnamed; the ones run again are prepared on the server.)
     if ($backend === 'pgsql') {
         $options = [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION, PDO::ATTR_PERSISTENT => true];
         $pdo = new PDO($dsn, $user, $pass, $options);
@@ -173,7 +173,7 @@ mysql (emulated prepares): 20 cycles, unread 0, at most 1 extra while in use, 0 
 mysql (server-side prepares): 20 cycles, unread 0, at most 1 extra while in use, 0 left over
 pgsql (emulated prepares): 20 cycles, unread 0, at most 1 extra while in use, 0 left over
 pgsql (server-side prepares): 20 cycles, unread 0, at most 1 extra while in use, 0 left over
-pgsql persistent: same session: yes, statements prepared while in use: no, left after the PDO is gone: 0
+pgsql persistent: same session: yes, statements prepared while in use: yes, left after the PDO is gone: 0
 sqlite: dropped: freed; cycle: freed; destructor: unread 0, freed; kept statements: alive, still run, then freed
 mysql: dropped: freed; cycle: freed; destructor: unread 0, freed; kept statements: alive, still run, then freed
 pgsql: dropped: freed; cycle: freed; destructor: unread 0, freed; kept statements: alive, still run, then freed

@@ -19,13 +19,6 @@ static void ec_listing_sql(smart_str *sql, const ec_db *db, const char *cond)
 	smart_str_0(sql);
 }
 
-/* Last message number, highest first (numbers never tie). */
-static int ec_by_number_desc(Bucket *a, Bucket *b)
-{
-	zend_long x = ec_val_long(EC_COL(&a->val, EC_D_LAST_NUMBER)), y = ec_val_long(EC_COL(&b->val, EC_D_LAST_NUMBER));
-	return x < y ? 1 : (x > y ? -1 : 0);
-}
-
 /* Dialogs without messages: newest first (created_at, then id, both descending). */
 static int ec_by_created_desc(Bucket *a, Bucket *b)
 {
@@ -73,7 +66,7 @@ static zend_result ec_listing_with_messages(ec_db *db, const ec_actor *actor, ze
 			return FAILURE;
 		}
 		ec_listing_split(&rows, with, without);
-		zend_hash_sort(Z_ARRVAL_P(with), ec_by_number_desc, true);
+		zend_hash_sort(Z_ARRVAL_P(with), ec_dialogs_by_last_number_desc, true);
 		more = zend_hash_num_elements(Z_ARRVAL(rows)) == (uint32_t) batch;
 		if (more) {
 			/* Every membership not read yet has list_number <= bound, so no greater number. */

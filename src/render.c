@@ -278,6 +278,12 @@ static void ec_dialog_item(const ec_actor *actor, zval *row, HashTable *member_i
 	ec_add_str_or_null(item, "createdById", EC_COL(row, EC_D_CREATED_BY));
 }
 
+int ec_dialogs_by_last_number_desc(Bucket *a, Bucket *b)
+{
+	zend_long x = ec_val_long(EC_COL(&a->val, EC_D_LAST_NUMBER)), y = ec_val_long(EC_COL(&b->val, EC_D_LAST_NUMBER));
+	return x < y ? 1 : (x > y ? -1 : 0);
+}
+
 /* The live memberships of the dialogs of `rows` and the last messages they point to. */
 static zend_result ec_dialogs_load_extras(ec_db *db, zval *rows, zval *members, zval *messages)
 {

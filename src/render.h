@@ -47,6 +47,9 @@ zend_result ec_messages_by_ids(ec_db *db, zend_string **ids, uint32_t n, zval *o
 /* The other member of a direct dialog, from its direct_key (new reference), or NULL. */
 zend_string *ec_direct_other(zval *dialog_row, const zend_string *actor_id);
 
+/* zend_hash_sort comparator of rows of EC_DIALOG_COLUMNS: the last message's number, highest first. */
+int ec_dialogs_by_last_number_desc(Bucket *a, Bucket *b);
+
 /* Renders rows of EC_DIALOG_COLUMNS as API dialog rows into the list `out` (array). A fixed
  * number of queries for any number of rows. */
 zend_result ec_dialogs_render(ec_db *db, const ec_actor *actor, zval *rows, zval *out);

@@ -76,12 +76,6 @@ static void ec_unread_summary(zval *rows, zval *out)
 	add_assoc_zval(out, "dialogs", &dialogs);
 }
 
-static int ec_by_last_number_desc(Bucket *a, Bucket *b)
-{
-	zend_long x = ec_val_long(EC_COL(&a->val, EC_D_LAST_NUMBER)), y = ec_val_long(EC_COL(&b->val, EC_D_LAST_NUMBER));
-	return x < y ? 1 : (x > y ? -1 : 0);
-}
-
 static int ec_unread_by_last_number_desc(Bucket *a, Bucket *b)
 {
 	zend_long x = ec_val_long(EC_COL(&a->val, EC_U_LAST_NUMBER)), y = ec_val_long(EC_COL(&b->val, EC_U_LAST_NUMBER));
@@ -121,7 +115,7 @@ static zend_result ec_popups_candidates(ec_db *db, zval *unread_rows, zend_long 
 			"WHERE du.id IN (", NULL, 0, ids, n, ")", candidates, NULL);
 		efree(ids);
 		if (status == SUCCESS) {
-			zend_hash_sort(Z_ARRVAL_P(candidates), ec_by_last_number_desc, true);
+			zend_hash_sort(Z_ARRVAL_P(candidates), ec_dialogs_by_last_number_desc, true);
 		} else {
 			array_init(candidates);
 		}

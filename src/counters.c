@@ -268,12 +268,12 @@ zend_result ec_counters_read(ec_db *db, zend_long membership_id, zend_long up, z
 	ZVAL_LONG(&params[4], up);
 	ZVAL_LONG(&params[5], membership_id);
 	ZVAL_LONG(&params[6], up);
-	return ec_db_exec(db, unread_left ? "UPDATE dialog_user SET last_read_number = ?, read_count = ?, mention_count = ?, "
-		"notified_number = CASE WHEN notified_number < ? THEN ? ELSE notified_number END, unread_hint = TRUE "
-		"WHERE id = ? AND last_read_number < ?"
-		: "UPDATE dialog_user SET last_read_number = ?, read_count = ?, mention_count = ?, "
-		"notified_number = CASE WHEN notified_number < ? THEN ? ELSE notified_number END, unread_hint = FALSE "
-		"WHERE id = ? AND last_read_number < ?", params, 7, NULL);
+#define EC_READ_SQL(hint) "UPDATE dialog_user SET last_read_number = ?, read_count = ?, mention_count = ?, " \
+	"notified_number = CASE WHEN notified_number < ? THEN ? ELSE notified_number END, unread_hint = " hint " " \
+	"WHERE id = ? AND last_read_number < ?"
+	/* Two texts, not a bound flag: a bound value compares as text on SQLite. */
+	return ec_db_exec(db, unread_left ? EC_READ_SQL("TRUE") : EC_READ_SQL("FALSE"), params, 7, NULL);
+#undef EC_READ_SQL
 }
 
 zend_result ec_counters_claim_popups(ec_db *db, zval *candidates)

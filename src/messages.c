@@ -264,12 +264,14 @@ static void ec_ids_minus(zval *a, zval *b, zval *out)
 	zend_hash_destroy(&in_b);
 }
 
-/* INSERTs the note and returns its AUTO_INCREMENT number. */
-static zend_result ec_note_insert(ec_db *db, zend_string *id, zend_string *dialog_id, zend_string *author, zend_string *text,
-	zend_string *data, zend_string *now, zend_long *number)
-{
-	zval params[7];
+/* The note's INSERT (number from AUTO_INCREMENT, never written) and its 7 values. */
+#define EC_NOTE_INSERT "INSERT INTO note (id, deleted, post, data, `type`, is_global, is_internal, is_pinned, " \
+	"created_at, modified_at, parent_id, parent_type, created_by_id) " \
+	"VALUES (?, FALSE, ?, ?, 'Post', FALSE, FALSE, FALSE, ?, ?, ?, 'Dialog', ?)"
 
+static void ec_note_params(zval *params, zend_string *id, zend_string *dialog_id, zend_string *author, zend_string *text,
+	zend_string *data, zend_string *now)
+{
 	ZVAL_STR(&params[0], id);
 	ZVAL_STR(&params[1], text);
 	ZVAL_STR(&params[2], data);
@@ -277,9 +279,16 @@ static zend_result ec_note_insert(ec_db *db, zend_string *id, zend_string *dialo
 	ZVAL_STR(&params[4], now);
 	ZVAL_STR(&params[5], dialog_id);
 	ZVAL_STR(&params[6], author);
-	return ec_db_insert_number(db, "INSERT INTO note (id, deleted, post, data, `type`, is_global, is_internal, is_pinned, "
-		"created_at, modified_at, parent_id, parent_type, created_by_id) "
-		"VALUES (?, FALSE, ?, ?, 'Post', FALSE, FALSE, FALSE, ?, ?, ?, 'Dialog', ?)", params, 7, "number", number);
+}
+
+/* INSERTs the note and returns its AUTO_INCREMENT number. */
+static zend_result ec_note_insert(ec_db *db, zend_string *id, zend_string *dialog_id, zend_string *author, zend_string *text,
+	zend_string *data, zend_string *now, zend_long *number)
+{
+	zval params[7];
+
+	ec_note_params(params, id, dialog_id, author, text, data, now);
+	return ec_db_insert_number(db, EC_NOTE_INSERT, params, 7, "number", number);
 }
 
 static const char *const ec_post_options[] = {"voice", "acl", NULL};
@@ -418,16 +427,8 @@ static void ec_post_script_note(ec_script *s, ec_post_fast *f, const ec_actor *a
 	zval params[7], *link;
 	smart_str sql = {0};
 
-	ZVAL_STR(&params[0], p->note_id);
-	ZVAL_STR(&params[1], p->text);
-	ZVAL_STR(&params[2], f->data);
-	ZVAL_STR(&params[3], p->now);
-	ZVAL_STR(&params[4], p->now);
-	ZVAL_STR(&params[5], f->d->id);
-	ZVAL_STR(&params[6], actor->id);
-	ec_script_insert_note(s, "INSERT INTO note (id, deleted, post, data, `type`, is_global, is_internal, is_pinned, "
-		"created_at, modified_at, parent_id, parent_type, created_by_id) "
-		"VALUES (?, FALSE, ?, ?, 'Post', FALSE, FALSE, FALSE, ?, ?, ?, 'Dialog', ?)", params, 7);
+	ec_note_params(params, p->note_id, f->d->id, actor->id, p->text, f->data, p->now);
+	ec_script_insert_note(s, EC_NOTE_INSERT, params, 7);
 	ec_counters_post_script(s, f->d->id, p->note_id, p->now);
 	if (p->n_attachments == 0) {
 		return;
